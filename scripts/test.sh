@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Run every test: installs what it needs if missing, then formatting, lints, the UI type
+# check, the whole workspace's tests inside a private real Secret Service, and a smoke
+# test of the real window under Xvfb. Every step runs; the script exits non-zero if any
+# step failed, and names the failures at the end.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# shellcheck source=scripts/lib/common.sh
+source scripts/lib/common.sh
+started=$SECONDS
+
+header "System packages"
+ensure_packages "${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
+
+header "Toolchains"
+ensure_toolchains fmt-and-clippy
+
+header "UI dependencies (npm ci)"
+ui_deps always
+
+failed=()
+step() {
+    local name="$1"
+    shift
+    header "$name"
+    local t=$SECONDS
+    if "$@"; then
+        echo "-- $name: ok ($((SECONDS - t))s)"
+    else
+        echo "-- $name: FAILED ($((SECONDS - t))s)"
+        failed+=("$name")
+    fi
+}
+
+step "cargo fmt --all --check" cargo fmt --all --check
+step "UI type check (tsc --noEmit)" bash -c 'cd ui && npm run --silent check'
+# The app embeds ui/dist at compile time, so the UI is built before anything compiles it.
+step "UI build (vite)" build_ui
+step "cargo clippy --workspace --all-targets -- -D warnings" \
+    cargo clippy --workspace --all-targets --locked -- -D warnings
+step "cargo test --workspace (inside a real Secret Service)" \
+    scripts/with-secret-service.sh cargo test --workspace --locked
+step "Build the app and the CLI (debug)" cargo build --locked -p asymptote -p asym
+step "Window smoke test (Xvfb + real Secret Service)" \
+    scripts/with-secret-service.sh scripts/smoke-window.sh
+
+header "Summary ($((SECONDS - started))s)"
+if [ "${#failed[@]}" -gt 0 ]; then
+    printf 'FAILED: %s\n' "${failed[@]}"
+    exit 1
+fi
+echo "Every step passed."
