@@ -1,0 +1,169 @@
+//! Every way the core can fail, as one enum whose messages a person can act on.
+//!
+//! Messages say what happened and what to do next. They never contain key
+//! material, SQL, or entry text. Each variant has a stable `kind()` so the
+//! desktop window can branch on it and the CLI can map it to an exit code.
+
+use std::path::PathBuf;
+
+/// The core's error type.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(
+        "No journal exists in {}. Create one with `asym init`, or point --data-dir at an existing journal.",
+        .0.display()
+    )]
+    NoJournal(PathBuf),
+
+    #[error(
+        "A journal already exists in {}; nothing was changed. Open it instead, or choose another --data-dir.",
+        .0.display()
+    )]
+    AlreadyExists(PathBuf),
+
+    #[error(
+        "The key did not open this journal: the passphrase, recovery key or keyring entry is not the one it was created with. Nothing was changed; try again with the right one."
+    )]
+    WrongKey,
+
+    #[error(
+        "The journal file in {} is damaged (the key is right but the file cannot be read). Nothing was changed; restore it from a backup.",
+        .0.display()
+    )]
+    Damaged(PathBuf),
+
+    #[error(
+        "The journal's key is not in the system keyring (it may have been deleted, or this is another machine). Nothing was changed; run `asym unlock --recovery-key` to put it back."
+    )]
+    KeyMissing,
+
+    #[error(
+        "No system keyring is reachable ({0}). Start your desktop's keyring (a Secret Service such as gnome-keyring), or create the journal with `asym init --passphrase` instead."
+    )]
+    NoKeyring(String),
+
+    #[error(
+        "The system keyring is locked or refused access ({0}). Unlock your keyring and try again."
+    )]
+    KeyringLocked(String),
+
+    #[error("This journal is protected by a passphrase. Give it with --passphrase-file, ASYMPTOTE_PASSPHRASE, or at the prompt.")]
+    PassphraseNeeded,
+
+    #[error("That recovery key is not well formed: {0}. Type it as it was shown (groups of letters and digits).")]
+    BadRecoveryKey(String),
+
+    #[error("The journal's settings file {path} is unreadable ({1}). Nothing was changed; restore it from a backup.", path = .0.display())]
+    BadMetadata(PathBuf, String),
+
+    #[error("This journal was made by a newer Asymptote (format {0}). Update Asymptote to open it.")]
+    TooNew(i64),
+
+    #[error("No {kind} matches `{id}`. Check the id with `asym {kind} list`.")]
+    NotFound { kind: &'static str, id: String },
+
+    #[error("`{id}` matches more than one {kind}. Give more of the id.")]
+    Ambiguous { kind: &'static str, id: String },
+
+    #[error("{0}")]
+    Invalid(String),
+
+    #[error("Could not read or write {path}: {1}.", path = .0.display())]
+    Io(PathBuf, std::io::Error),
+
+    #[error("The journal database reported an error ({0}). Nothing was saved from this action; try again, and if it persists, back up the data folder.")]
+    Database(String),
+
+    #[error("No per-user data folder is known on this system. Give one with --data-dir or ASYMPTOTE_DATA_DIR.")]
+    NoDataDir,
+}
+
+impl Error {
+    /// A stable, snake_case name for the kind of failure.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::NoJournal(_) => "no_journal",
+            Error::AlreadyExists(_) => "already_exists",
+            Error::WrongKey => "wrong_key",
+            Error::Damaged(_) => "damaged",
+            Error::KeyMissing => "key_missing",
+            Error::NoKeyring(_) => "no_keyring",
+            Error::KeyringLocked(_) => "keyring_locked",
+            Error::PassphraseNeeded => "passphrase_needed",
+            Error::BadRecoveryKey(_) => "bad_recovery_key",
+            Error::BadMetadata(..) => "bad_metadata",
+            Error::TooNew(_) => "too_new",
+            Error::NotFound { .. } => "not_found",
+            Error::Ambiguous { .. } => "ambiguous",
+            Error::Invalid(_) => "invalid",
+            Error::Io(..) => "io",
+            Error::Database(_) => "database",
+            Error::NoDataDir => "no_data_dir",
+        }
+    }
+
+    /// The process exit code the CLI uses for this failure. Distinct codes
+    /// let scripts tell a wrong key from a damaged file.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Invalid(_) | Error::BadRecoveryKey(_) => 2,
+            Error::NoJournal(_) => 3,
+            Error::AlreadyExists(_) => 4,
+            Error::NotFound { .. } | Error::Ambiguous { .. } => 5,
+            Error::WrongKey => 10,
+            Error::Damaged(_) | Error::BadMetadata(..) => 11,
+            Error::KeyMissing => 12,
+            Error::NoKeyring(_) => 13,
+            Error::KeyringLocked(_) => 14,
+            Error::PassphraseNeeded => 15,
+            Error::TooNew(_) => 16,
+            Error::Io(..) | Error::Database(_) | Error::NoDataDir => 1,
+        }
+    }
+
+    pub(crate) fn invalid(msg: impl Into<String>) -> Self {
+        Error::Invalid(msg.into())
+    }
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        if let rusqlite::Error::SqliteFailure(f, _) = &e
+            && matches!(
+                f.code,
+                rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase
+            )
+        {
+            return Error::Damaged(PathBuf::from("the data folder"));
+        }
+        // Only the SQLite result code's description: never the SQL text or values.
+        let msg = match &e {
+            rusqlite::Error::SqliteFailure(f, _) => f.to_string(),
+            rusqlite::Error::QueryReturnedNoRows => "no such row".to_string(),
+            rusqlite::Error::InvalidColumnType(..) | rusqlite::Error::FromSqlConversionFailure(..) => {
+                "a stored value had an unexpected form".to_string()
+            }
+            _ => "an unexpected database condition".to_string(),
+        };
+        Error::Database(msg)
+    }
+}
+
+/// The core's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// A serializable `{kind, message}` for crossing IPC or printing as JSON.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ErrorReport {
+    pub kind: &'static str,
+    pub message: String,
+}
+
+impl From<&Error> for ErrorReport {
+    fn from(e: &Error) -> Self {
+        ErrorReport {
+            kind: e.kind(),
+            message: e.to_string(),
+        }
+    }
+}

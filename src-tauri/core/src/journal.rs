@@ -1,0 +1,300 @@
+//! Creating, opening and unlocking a journal: the fail-closed front door.
+//!
+//! A journal is a folder holding `journal.db` (SQLCipher) and
+//! `journal.meta.json` (the key envelope, see [`crate::vault`]). Opening never
+//! creates anything; creating never touches an existing journal. A missing,
+//! locked or wrong key fails with its own error and leaves the files
+//! byte-for-byte as they were.
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::Connection;
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::fsutil;
+use crate::keystore::KeyStore;
+use crate::secret::{DbKey, Passphrase, RecoveryKey};
+use crate::store::{self, DB_FILE};
+use crate::vault::{JournalMeta, KdfParams, KeyMode};
+
+/// How to unlock a journal.
+#[derive(Debug)]
+pub enum Unlock {
+    /// The key held in the OS keyring (keyring mode).
+    Keyring,
+    /// The passphrase (passphrase mode).
+    Passphrase(Passphrase),
+    /// The recovery key shown at creation (either mode).
+    RecoveryKey(String),
+}
+
+/// How to protect a new journal.
+#[derive(Debug)]
+pub struct CreateOptions {
+    pub mode: KeyMode,
+    /// Required in passphrase mode.
+    pub passphrase: Option<Passphrase>,
+    pub kdf: KdfParams,
+}
+
+impl CreateOptions {
+    pub fn keyring() -> Self {
+        CreateOptions {
+            mode: KeyMode::Keyring,
+            passphrase: None,
+            kdf: KdfParams::default(),
+        }
+    }
+    pub fn passphrase(p: Passphrase) -> Self {
+        CreateOptions {
+            mode: KeyMode::Passphrase,
+            passphrase: Some(p),
+            kdf: KdfParams::default(),
+        }
+    }
+}
+
+/// A new journal and the recovery key to show the person, once.
+#[derive(Debug)]
+pub struct Created {
+    pub journal: Journal,
+    pub recovery_key: RecoveryKey,
+}
+
+/// What `asym unlock` reports.
+#[derive(Debug, Clone, Serialize)]
+pub struct Status {
+    pub data_dir: PathBuf,
+    pub journal_id: String,
+    pub key_mode: KeyMode,
+    pub schema_version: i64,
+    pub cipher_version: Option<String>,
+    pub items: ItemCounts,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ItemCounts {
+    pub purposes: i64,
+    pub challenges: i64,
+    pub sessions: i64,
+    pub reflections: i64,
+    pub checkins: i64,
+    pub audit_items: i64,
+}
+
+/// An open, unlocked journal.
+pub struct Journal {
+    pub(crate) conn: Connection,
+    dir: PathBuf,
+    meta: JournalMeta,
+}
+
+impl std::fmt::Debug for Journal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Journal")
+            .field("dir", &self.dir)
+            .field("journal_id", &self.meta.journal_id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The default data folder: the OS's per-user data folder, then `Asymptote`.
+pub fn default_data_dir() -> Result<PathBuf> {
+    dirs::data_dir()
+        .map(|d| d.join("Asymptote"))
+        .ok_or(Error::NoDataDir)
+}
+
+impl Journal {
+    /// Whether `dir` holds a journal (or any part of one).
+    pub fn exists(dir: &Path) -> bool {
+        dir.join(DB_FILE).exists() || JournalMeta::path(dir).exists()
+    }
+
+    /// How the journal in `dir` is normally unlocked.
+    pub fn key_mode(dir: &Path) -> Result<KeyMode> {
+        Self::precheck(dir)?;
+        Ok(JournalMeta::load(dir)?.key_mode)
+    }
+
+    /// Creates a new journal in `dir`. Refuses if any part of a journal is there.
+    pub fn create(dir: &Path, opts: CreateOptions, keys: &dyn KeyStore) -> Result<Created> {
+        if Self::exists(dir) {
+            return Err(Error::AlreadyExists(dir.to_path_buf()));
+        }
+        let journal_id = crate::domain::Id::new().to_string();
+        let key = DbKey::generate()?;
+        let recovery = RecoveryKey::generate()?;
+        let meta = match opts.mode {
+            KeyMode::Keyring => JournalMeta::new(journal_id, &key, KeyMode::Keyring, None, &recovery)?,
+            KeyMode::Passphrase => {
+                let pass = opts.passphrase.as_ref().ok_or(Error::PassphraseNeeded)?;
+                if pass.expose_dangerously().chars().count() < 8 {
+                    return Err(Error::invalid(
+                        "That passphrase is too short; use at least 8 characters (a few words is best).",
+                    ));
+                }
+                JournalMeta::new(journal_id, &key, KeyMode::Passphrase, Some((pass, opts.kdf)), &recovery)?
+            }
+        };
+        // The keyring first: if it is unreachable, nothing has been written yet.
+        if opts.mode == KeyMode::Keyring {
+            let account = meta.keyring_account();
+            keys.set(&account, &key)?;
+            let back = keys.get(&account)?;
+            if back.expose_bytes_dangerously() != key.expose_bytes_dangerously() {
+                let _ = keys.delete(&account);
+                return Err(Error::NoKeyring(
+                    "the keyring did not give back the key it was given".into(),
+                ));
+            }
+        }
+        let result = (|| {
+            fsutil::create_private_dir(dir)?;
+            meta.save_new(dir)?;
+            let mut conn = store::open_connection(&dir.join(DB_FILE), &key, true)?;
+            store::migrate(&mut conn)?;
+            Ok(conn)
+        })();
+        match result {
+            Ok(conn) => Ok(Created {
+                journal: Journal {
+                    conn,
+                    dir: dir.to_path_buf(),
+                    meta,
+                },
+                recovery_key: recovery,
+            }),
+            Err(e) => {
+                // Undo a half-made journal so `init` can be tried again.
+                for f in [DB_FILE, "journal.db-wal", "journal.db-shm"] {
+                    let _ = std::fs::remove_file(dir.join(f));
+                }
+                let _ = std::fs::remove_file(JournalMeta::path(dir));
+                if opts.mode == KeyMode::Keyring {
+                    let _ = keys.delete(&meta.keyring_account());
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// Opens the journal in `dir`. Never creates anything.
+    pub fn open(dir: &Path, unlock: Unlock, keys: &dyn KeyStore) -> Result<Journal> {
+        Self::precheck(dir)?;
+        let meta = JournalMeta::load(dir)?;
+        let key = Self::key_for(&meta, unlock, keys)?;
+        let mut conn = store::open_connection(&dir.join(DB_FILE), &key, false)?;
+        store::migrate(&mut conn)?;
+        Ok(Journal {
+            conn,
+            dir: dir.to_path_buf(),
+            meta,
+        })
+    }
+
+    /// Checks a recovery key and puts the journal's key (back) into the keyring,
+    /// e.g. on a new machine. The journal then opens from the keyring.
+    pub fn restore_to_keyring(dir: &Path, recovery_key: &str, keys: &dyn KeyStore) -> Result<Journal> {
+        Self::precheck(dir)?;
+        let meta = JournalMeta::load(dir)?;
+        if meta.key_mode != KeyMode::Keyring {
+            return Err(Error::invalid(
+                "This journal uses a passphrase, not the keyring; open it with its passphrase or the recovery key.",
+            ));
+        }
+        let rk = RecoveryKey::parse(recovery_key)?;
+        let key = meta.unwrap_with_recovery(&rk)?;
+        // Prove the file opens before touching the keyring.
+        let mut conn = store::open_connection(&dir.join(DB_FILE), &key, false)?;
+        store::migrate(&mut conn)?;
+        keys.set(&meta.keyring_account(), &key)?;
+        Ok(Journal {
+            conn,
+            dir: dir.to_path_buf(),
+            meta,
+        })
+    }
+
+    fn key_for(meta: &JournalMeta, unlock: Unlock, keys: &dyn KeyStore) -> Result<DbKey> {
+        match unlock {
+            Unlock::Keyring => {
+                if meta.key_mode == KeyMode::Passphrase {
+                    return Err(Error::PassphraseNeeded);
+                }
+                let key = keys.get(&meta.keyring_account())?;
+                meta.check(&key)?;
+                Ok(key)
+            }
+            Unlock::Passphrase(p) => {
+                if meta.key_mode == KeyMode::Keyring {
+                    return Err(Error::invalid(
+                        "This journal keeps its key in the system keyring and has no passphrase; open it without one, or with the recovery key.",
+                    ));
+                }
+                meta.unwrap_with_passphrase(&p)
+            }
+            Unlock::RecoveryKey(text) => {
+                let rk = RecoveryKey::parse(&text)?;
+                meta.unwrap_with_recovery(&rk)
+            }
+        }
+    }
+
+    /// Checks the folder's shape without reading any secret.
+    fn precheck(dir: &Path) -> Result<()> {
+        let db = dir.join(DB_FILE);
+        let meta = JournalMeta::path(dir);
+        match (db.exists(), meta.exists()) {
+            (false, false) => Err(Error::NoJournal(dir.to_path_buf())),
+            (true, false) => Err(Error::BadMetadata(meta, "the file is missing".into())),
+            (false, true) => Err(Error::Damaged(dir.to_path_buf())),
+            (true, true) => {
+                let len = std::fs::metadata(&db).map_err(|e| Error::Io(db.clone(), e))?.len();
+                // SQLCipher files are whole pages of 4096 bytes (the default page size).
+                if len == 0 || len % 4096 != 0 {
+                    return Err(Error::Damaged(dir.to_path_buf()));
+                }
+                Ok(())
+            }
+        }
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn mode(&self) -> KeyMode {
+        self.meta.key_mode
+    }
+
+    pub fn status(&self) -> Result<Status> {
+        let count = |t: &str| -> Result<i64> {
+            Ok(self
+                .conn
+                .query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))?)
+        };
+        Ok(Status {
+            data_dir: self.dir.clone(),
+            journal_id: self.meta.journal_id.clone(),
+            key_mode: self.meta.key_mode,
+            schema_version: self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?,
+            cipher_version: store::cipher_version(&self.conn),
+            items: ItemCounts {
+                purposes: count("purposes")?,
+                challenges: count("challenges")?,
+                sessions: count("sessions")?,
+                reflections: count("reflections")?,
+                checkins: count("checkins")?,
+                audit_items: count("audit_items")?,
+            },
+        })
+    }
+
+    /// Removes this journal's key from the keyring (used by tests and by a
+    /// future "forget this machine"). The journal then needs its recovery key.
+    pub fn forget_keyring_entry(&self, keys: &dyn KeyStore) -> Result<()> {
+        keys.delete(&self.meta.keyring_account())
+    }
+}

@@ -1,0 +1,151 @@
+//! Where the database key lives: the OS keyring behind a small trait.
+//!
+//! The product uses [`OsKeyring`] (the `keyring` crate's real stores: Secret
+//! Service on Linux, Keychain on macOS, Credential Manager on Windows). Unit
+//! tests use [`MemoryKeyStore`]; integration tests run against a real Secret
+//! Service (gnome-keyring under `dbus-run-session`). There is deliberately no
+//! silent fallback: a keyring that cannot be reached is an error the person sees.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use crate::error::{Error, Result};
+use crate::secret::DbKey;
+
+/// The keyring service name every Asymptote entry is filed under.
+pub const SERVICE: &str = "org.asymptote.journal";
+
+/// A place to keep one secret per account name.
+pub trait KeyStore: Send + Sync {
+    /// The key for `account`, `Err(KeyMissing)` when there is none.
+    fn get(&self, account: &str) -> Result<DbKey>;
+    /// Stores (or replaces) the key for `account`.
+    fn set(&self, account: &str, key: &DbKey) -> Result<()>;
+    /// Removes the key for `account`; absent keys are not an error.
+    fn delete(&self, account: &str) -> Result<()>;
+}
+
+/// The operating system's keyring.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct OsKeyring;
+
+impl OsKeyring {
+    pub fn new() -> Self {
+        OsKeyring
+    }
+
+    fn entry(account: &str) -> Result<keyring::Entry> {
+        keyring::Entry::new(SERVICE, account).map_err(map_keyring_error)
+    }
+}
+
+fn map_keyring_error(e: keyring::Error) -> Error {
+    use keyring::Error as K;
+    match e {
+        K::NoEntry => Error::KeyMissing,
+        K::NoDefaultStore => Error::NoKeyring("no Secret Service answered".into()),
+        K::NoStorageAccess(inner) => Error::KeyringLocked(short(&inner.to_string())),
+        K::PlatformFailure(inner) => {
+            let s = inner.to_string();
+            let lower = s.to_lowercase();
+            if lower.contains("locked") || lower.contains("dismissed") {
+                Error::KeyringLocked(short(&s))
+            } else {
+                Error::NoKeyring(short(&s))
+            }
+        }
+        other => Error::NoKeyring(short(&other.to_string())),
+    }
+}
+
+fn short(s: &str) -> String {
+    let s = s.trim();
+    let mut out: String = s.chars().take(160).collect();
+    if s.chars().count() > 160 {
+        out.push('…');
+    }
+    out
+}
+
+impl KeyStore for OsKeyring {
+    fn get(&self, account: &str) -> Result<DbKey> {
+        let secret = zeroize::Zeroizing::new(
+            Self::entry(account)?
+                .get_secret()
+                .map_err(map_keyring_error)?,
+        );
+        // Stored as hex text so the entry is readable by `secret-tool` and
+        // other keyring front ends without corrupting binary data.
+        let bytes = zeroize::Zeroizing::new(hex::decode(secret.as_slice()).unwrap_or_default());
+        DbKey::from_bytes(&bytes).ok_or(Error::WrongKey)
+    }
+
+    fn set(&self, account: &str, key: &DbKey) -> Result<()> {
+        let text = zeroize::Zeroizing::new(hex::encode(key.expose_bytes_dangerously()));
+        Self::entry(account)?
+            .set_secret(text.as_bytes())
+            .map_err(map_keyring_error)
+    }
+
+    fn delete(&self, account: &str) -> Result<()> {
+        match Self::entry(account)?.delete_credential() {
+            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+            Err(e) => Err(map_keyring_error(e)),
+        }
+    }
+}
+
+/// An in-memory key store for unit tests. It keeps keys only as long as it lives.
+#[derive(Default)]
+pub struct MemoryKeyStore {
+    keys: Mutex<HashMap<String, [u8; 32]>>,
+}
+
+impl std::fmt::Debug for MemoryKeyStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MemoryKeyStore(<redacted>)")
+    }
+}
+
+impl MemoryKeyStore {
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
+impl KeyStore for MemoryKeyStore {
+    fn get(&self, account: &str) -> Result<DbKey> {
+        let map = self.keys.lock().map_err(|_| Error::KeyMissing)?;
+        map.get(account)
+            .and_then(|b| DbKey::from_bytes(b))
+            .ok_or(Error::KeyMissing)
+    }
+
+    fn set(&self, account: &str, key: &DbKey) -> Result<()> {
+        let mut map = self.keys.lock().map_err(|_| Error::KeyMissing)?;
+        map.insert(account.to_string(), *key.expose_bytes_dangerously());
+        Ok(())
+    }
+
+    fn delete(&self, account: &str) -> Result<()> {
+        let mut map = self.keys.lock().map_err(|_| Error::KeyMissing)?;
+        map.remove(account);
+        Ok(())
+    }
+}
+
+/// A key store that is never reachable: what a machine without a keyring looks like.
+#[derive(Debug, Default)]
+pub struct NoKeyStore;
+
+impl KeyStore for NoKeyStore {
+    fn get(&self, _: &str) -> Result<DbKey> {
+        Err(Error::NoKeyring("keyring disabled".into()))
+    }
+    fn set(&self, _: &str, _: &DbKey) -> Result<()> {
+        Err(Error::NoKeyring("keyring disabled".into()))
+    }
+    fn delete(&self, _: &str) -> Result<()> {
+        Err(Error::NoKeyring("keyring disabled".into()))
+    }
+}

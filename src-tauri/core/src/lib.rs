@@ -1,0 +1,33 @@
+//! Asymptote's core: the domain, the encrypted store and its keys.
+//!
+//! This crate knows nothing of Tauri. The desktop shell, the `asym` CLI and
+//! the tests all drive this same core. See `ARCHITECTURE.md` at the repo root.
+//!
+//! ```no_run
+//! use asymptote_core::{Journal, Unlock, OsKeyring, NewReflection, default_data_dir, local_today};
+//! # fn main() -> Result<(), asymptote_core::Error> {
+//! let mut j = Journal::open(&default_data_dir()?, Unlock::Keyring, &OsKeyring::new())?;
+//! j.add_reflection(NewReflection { text: Some("Not yet — but closer.".into()), ..Default::default() })?;
+//! let today = j.day(local_today())?;
+//! # Ok(()) }
+//! ```
+#![forbid(unsafe_code)]
+
+pub mod domain;
+pub mod error;
+mod fsutil;
+pub mod journal;
+pub mod keystore;
+mod repo;
+pub mod secret;
+mod store;
+pub mod vault;
+
+pub use domain::*;
+pub use error::{Error, ErrorReport, Result};
+pub use journal::{CreateOptions, Created, ItemCounts, Journal, Status, Unlock, default_data_dir};
+pub use keystore::{KeyStore, MemoryKeyStore, NoKeyStore, OsKeyring, SERVICE as KEYRING_SERVICE};
+pub use secret::{Passphrase, RecoveryKey};
+pub use store::SCHEMA_VERSION;
+pub use vault::{KdfParams, KeyMode};
+pub use fsutil::write_atomic;

@@ -1,0 +1,312 @@
+//! The journal's key envelope: how the one database key is reached.
+//!
+//! The database key is 256 random bits. It is kept, depending on the mode:
+//! * **keyring mode** — raw in the OS keyring (no key derivation on open);
+//! * **passphrase mode** — wrapped (XChaCha20-Poly1305) under a key derived from the
+//!   passphrase with Argon2id (RFC 9106), for machines with no keyring;
+//! * always — wrapped under the recovery key shown once at creation.
+//!
+//! The wrapped copies, the Argon2id salt and parameters, and a key check value
+//! (HMAC-SHA-256 of a fixed label under the key) live in `journal.meta.json`
+//! beside the database. The check value lets the app tell a wrong key from a
+//! damaged file: SQLCipher reports both as "file is not a database". Nothing in
+//! the file reveals entry text. The crypto is RustCrypto's; nothing is hand-rolled.
+
+use std::path::{Path, PathBuf};
+
+use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+use hmac::{Hmac, Mac};
+use serde::{Deserialize, Serialize};
+use sha2::Sha256;
+use zeroize::Zeroizing;
+
+use crate::error::{Error, Result};
+use crate::secret::{DbKey, KEY_LEN, Passphrase, RecoveryKey};
+
+/// The metadata file's format version.
+pub const META_FORMAT: i64 = 1;
+pub(crate) const META_FILE: &str = "journal.meta.json";
+
+/// How the journal's key is normally reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KeyMode {
+    Keyring,
+    Passphrase,
+}
+
+/// Argon2id cost parameters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KdfParams {
+    pub m_kib: u32,
+    pub t: u32,
+    pub p: u32,
+}
+
+impl Default for KdfParams {
+    /// 64 MiB, 3 passes, 1 lane: RFC 9106's second recommended option, about
+    /// half a second on a 2-core laptop.
+    fn default() -> Self {
+        KdfParams {
+            m_kib: 64 * 1024,
+            t: 3,
+            p: 1,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct Wrapped {
+    nonce: String,
+    ciphertext: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct PassphraseWrap {
+    kdf: String,
+    params: KdfParams,
+    salt: String,
+    #[serde(flatten)]
+    wrapped: Wrapped,
+}
+
+/// The plaintext metadata beside the database. Holds no entry text and no usable key.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct JournalMeta {
+    pub format: i64,
+    pub journal_id: String,
+    pub created_at: String,
+    pub key_mode: KeyMode,
+    pub key_check: String,
+    pub passphrase: Option<PassphraseWrap>,
+    pub recovery: Wrapped,
+}
+
+impl JournalMeta {
+    pub(crate) fn path(dir: &Path) -> PathBuf {
+        dir.join(META_FILE)
+    }
+
+    /// The keyring account name for this journal.
+    pub(crate) fn keyring_account(&self) -> String {
+        format!("journal-{}", self.journal_id)
+    }
+
+    pub(crate) fn load(dir: &Path) -> Result<Self> {
+        let path = Self::path(dir);
+        let text = std::fs::read_to_string(&path).map_err(|e| Error::Io(path.clone(), e))?;
+        let meta: JournalMeta = serde_json::from_str(&text)
+            .map_err(|e| Error::BadMetadata(path.clone(), format!("not valid: {e}")))?;
+        if meta.format > META_FORMAT {
+            return Err(Error::TooNew(meta.format));
+        }
+        if meta.key_mode == KeyMode::Passphrase && meta.passphrase.is_none() {
+            return Err(Error::BadMetadata(
+                path,
+                "passphrase mode without a wrapped key".into(),
+            ));
+        }
+        Ok(meta)
+    }
+
+    /// Writes the file atomically: a temporary file, fsync, then rename.
+    pub(crate) fn save_new(&self, dir: &Path) -> Result<()> {
+        let path = Self::path(dir);
+        let text = serde_json::to_string_pretty(self)
+            .map_err(|e| Error::BadMetadata(path.clone(), e.to_string()))?;
+        crate::fsutil::write_atomic(&path, text.as_bytes())
+    }
+
+    pub(crate) fn check(&self, key: &DbKey) -> Result<()> {
+        let expected = hex::decode(&self.key_check).map_err(|_| {
+            Error::BadMetadata(PathBuf::from(META_FILE), "key check is not hex".into())
+        })?;
+        let mac = check_mac(key, &self.journal_id);
+        mac.verify_slice(&expected).map_err(|_| Error::WrongKey)
+    }
+
+    pub(crate) fn unwrap_with_passphrase(&self, pass: &Passphrase) -> Result<DbKey> {
+        let pw = self.passphrase.as_ref().ok_or(Error::WrongKey)?;
+        let salt = hex::decode(&pw.salt)
+            .map_err(|_| Error::BadMetadata(PathBuf::from(META_FILE), "salt is not hex".into()))?;
+        let kek = derive_kek(pass, &salt, pw.params)?;
+        let key = unwrap(&kek, &pw.wrapped, &self.aad("passphrase"))?;
+        self.check(&key)?;
+        Ok(key)
+    }
+
+    pub(crate) fn unwrap_with_recovery(&self, rk: &RecoveryKey) -> Result<DbKey> {
+        let kek = Zeroizing::new(*rk.bytes_dangerously());
+        let key = unwrap(&kek, &self.recovery, &self.aad("recovery"))?;
+        self.check(&key)?;
+        Ok(key)
+    }
+
+    fn aad(&self, label: &str) -> Vec<u8> {
+        format!("asymptote/{}/{}/{}", META_FORMAT, self.journal_id, label).into_bytes()
+    }
+
+    /// A new envelope for `key`.
+    pub(crate) fn new(
+        journal_id: String,
+        key: &DbKey,
+        mode: KeyMode,
+        passphrase: Option<(&Passphrase, KdfParams)>,
+        recovery: &RecoveryKey,
+    ) -> Result<Self> {
+        let mut meta = JournalMeta {
+            format: META_FORMAT,
+            journal_id,
+            created_at: chrono::Utc::now().to_rfc3339(),
+            key_mode: mode,
+            key_check: String::new(),
+            passphrase: None,
+            recovery: Wrapped {
+                nonce: String::new(),
+                ciphertext: String::new(),
+            },
+        };
+        meta.key_check = hex::encode(check_mac(key, &meta.journal_id).finalize().into_bytes());
+        let rk = Zeroizing::new(*recovery.bytes_dangerously());
+        meta.recovery = wrap(&rk, key, &meta.aad("recovery"))?;
+        if let Some((pass, params)) = passphrase {
+            let mut salt = [0u8; 16];
+            getrandom::fill(&mut salt)
+                .map_err(|e| Error::invalid(format!("The system random source failed ({e}).")))?;
+            let kek = derive_kek(pass, &salt, params)?;
+            meta.passphrase = Some(PassphraseWrap {
+                kdf: "argon2id-v19".into(),
+                params,
+                salt: hex::encode(salt),
+                wrapped: wrap(&kek, key, &meta.aad("passphrase"))?,
+            });
+        }
+        Ok(meta)
+    }
+}
+
+fn check_mac(key: &DbKey, journal_id: &str) -> Hmac<Sha256> {
+    // HMAC accepts keys of any length; a 32-byte key cannot fail.
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key.expose_bytes_dangerously())
+        .unwrap_or_else(|_| unreachable!("HMAC takes any key length"));
+    mac.update(b"asymptote key check v1\0");
+    mac.update(journal_id.as_bytes());
+    mac
+}
+
+fn derive_kek(pass: &Passphrase, salt: &[u8], p: KdfParams) -> Result<Zeroizing<[u8; KEY_LEN]>> {
+    let params = argon2::Params::new(p.m_kib, p.t, p.p, Some(KEY_LEN))
+        .map_err(|e| Error::invalid(format!("Bad key-derivation parameters ({e}).")))?;
+    let argon = argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params);
+    let mut out = Zeroizing::new([0u8; KEY_LEN]);
+    argon
+        .hash_password_into(pass.expose_dangerously().as_bytes(), salt, out.as_mut())
+        .map_err(|e| Error::invalid(format!("The passphrase could not be processed ({e}).")))?;
+    Ok(out)
+}
+
+fn wrap(kek: &[u8; KEY_LEN], key: &DbKey, aad: &[u8]) -> Result<Wrapped> {
+    let cipher = XChaCha20Poly1305::new(kek.into());
+    let mut nonce = [0u8; 24];
+    getrandom::fill(&mut nonce)
+        .map_err(|e| Error::invalid(format!("The system random source failed ({e}).")))?;
+    let ct = cipher
+        .encrypt(
+            XNonce::from_slice(&nonce),
+            Payload {
+                msg: key.expose_bytes_dangerously(),
+                aad,
+            },
+        )
+        .map_err(|_| Error::invalid("Encrypting the key failed."))?;
+    Ok(Wrapped {
+        nonce: hex::encode(nonce),
+        ciphertext: hex::encode(ct),
+    })
+}
+
+fn unwrap(kek: &[u8; KEY_LEN], w: &Wrapped, aad: &[u8]) -> Result<DbKey> {
+    let bad = || Error::BadMetadata(PathBuf::from(META_FILE), "a wrapped key is not hex".into());
+    let nonce = hex::decode(&w.nonce).map_err(|_| bad())?;
+    let ct = hex::decode(&w.ciphertext).map_err(|_| bad())?;
+    if nonce.len() != 24 {
+        return Err(bad());
+    }
+    let cipher = XChaCha20Poly1305::new(kek.into());
+    let pt = Zeroizing::new(
+        cipher
+            .decrypt(XNonce::from_slice(&nonce), Payload { msg: &ct, aad })
+            .map_err(|_| Error::WrongKey)?,
+    );
+    DbKey::from_bytes(&pt).ok_or(Error::WrongKey)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn fast() -> KdfParams {
+        KdfParams { m_kib: 64, t: 1, p: 1 }
+    }
+
+    #[test]
+    fn passphrase_and_recovery_both_unwrap_the_same_key() {
+        let key = DbKey::generate().unwrap();
+        let rk = RecoveryKey::generate().unwrap();
+        let pass = Passphrase::new("correct horse".into());
+        let meta =
+            JournalMeta::new("j1".into(), &key, KeyMode::Passphrase, Some((&pass, fast())), &rk)
+                .unwrap();
+        let a = meta.unwrap_with_passphrase(&pass).unwrap();
+        let b = meta.unwrap_with_recovery(&rk).unwrap();
+        assert_eq!(a.expose_bytes_dangerously(), key.expose_bytes_dangerously());
+        assert_eq!(b.expose_bytes_dangerously(), key.expose_bytes_dangerously());
+    }
+
+    #[test]
+    fn wrong_passphrase_and_wrong_recovery_key_are_wrong_key() {
+        let key = DbKey::generate().unwrap();
+        let rk = RecoveryKey::generate().unwrap();
+        let pass = Passphrase::new("correct horse".into());
+        let meta =
+            JournalMeta::new("j1".into(), &key, KeyMode::Passphrase, Some((&pass, fast())), &rk)
+                .unwrap();
+        let e = meta
+            .unwrap_with_passphrase(&Passphrase::new("battery staple".into()))
+            .unwrap_err();
+        assert_eq!(e.kind(), "wrong_key");
+        let other = RecoveryKey::generate().unwrap();
+        assert_eq!(meta.unwrap_with_recovery(&other).unwrap_err().kind(), "wrong_key");
+    }
+
+    #[test]
+    fn key_check_tells_the_right_key_from_another() {
+        let key = DbKey::generate().unwrap();
+        let rk = RecoveryKey::generate().unwrap();
+        let meta = JournalMeta::new("j1".into(), &key, KeyMode::Keyring, None, &rk).unwrap();
+        assert!(meta.check(&key).is_ok());
+        let other = DbKey::generate().unwrap();
+        assert_eq!(meta.check(&other).unwrap_err().kind(), "wrong_key");
+    }
+
+    #[test]
+    fn wrapped_key_is_bound_to_its_journal() {
+        let key = DbKey::generate().unwrap();
+        let rk = RecoveryKey::generate().unwrap();
+        let mut meta = JournalMeta::new("j1".into(), &key, KeyMode::Keyring, None, &rk).unwrap();
+        meta.journal_id = "j2".into();
+        assert_eq!(meta.unwrap_with_recovery(&rk).unwrap_err().kind(), "wrong_key");
+    }
+
+    #[test]
+    fn metadata_holds_no_key_bytes() {
+        let key = DbKey::generate().unwrap();
+        let rk = RecoveryKey::generate().unwrap();
+        let meta = JournalMeta::new("j1".into(), &key, KeyMode::Keyring, None, &rk).unwrap();
+        let text = serde_json::to_string(&meta).unwrap();
+        assert!(!text.contains(&hex::encode(key.expose_bytes_dangerously())));
+        assert!(!text.contains(&hex::encode(rk.bytes_dangerously())));
+    }
+}
