@@ -66,11 +66,31 @@ if [ "$expect_unlock" = yes ]; then
 fi
 sleep "${SMOKE_SETTLE:-4}" # let the page paint
 
+# 5. With a journal, act as a person: the reflection box has the focus, so type a line
+#    and press Ctrl+Enter; the shell must report that it stored it.
+if [ "$expect_unlock" = yes ]; then
+    win="$(timeout 20 xdotool search --sync --onlyvisible --limit 1 --name '^Asymptote$' 2>/dev/null || true)"
+    [ -n "$win" ] || { echo "FAIL: no visible window titled Asymptote"; exit 1; }
+    # No window manager here: X gives the keyboard to the window under the pointer, and
+    # the page has already put the focus in the reflection box. Keys go through XTEST,
+    # as a real keyboard's would.
+    xdotool mousemove --window "$win" 40 200
+    xdotool type --delay 15 "Practised scales <b>slowly</b>; the hard bar came together."
+    xdotool key ctrl+Return
+    waited=0
+    until grep -q "asymptote: reflection added" "$work/app.log"; do
+        [ "$waited" -ge 20 ] && { echo "FAIL: typing a reflection and pressing Ctrl+Enter stored nothing"; cat "$work/app.log"; exit 1; }
+        sleep 1; waited=$((waited + 1))
+    done
+    echo "ok: a reflection typed into the window was stored"
+    sleep 2
+fi
+
 shot="$out/window.png"
 import -window root "$shot"
 echo "screenshot: $shot"
 
-# 5. Checks that can fail.
+# 6. Checks that can fail.
 status=0
 if kill -0 "$app_pid" 2>/dev/null; then
     echo "ok: the app is still running"

@@ -146,16 +146,27 @@ function renderDay(day: DayView): void {
   const text = el("textarea");
   text.id = "reflection";
   text.placeholder = "What did today teach you?";
-  text.required = true;
   const label = el("label", { text: "A reflection" });
   label.htmlFor = text.id;
   const error = el("p", { class: "error" });
   error.setAttribute("role", "alert");
   const submit = el("button", { text: "Add reflection" });
   submit.type = "submit";
-  const form = el("form", { class: "card" }, label, text, error, submit);
+  const hint = el("span", { class: "muted hint", text: "Ctrl+Enter adds it." });
+  const actions = el("div", { class: "actions" }, submit, hint);
+  const form = el("form", { class: "card" }, label, text, error, actions);
+  text.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      form.requestSubmit();
+    }
+  });
   form.addEventListener("submit", (event) => {
     event.preventDefault();
+    if (text.value.trim() === "") {
+      error.textContent = "Write a line first.";
+      return;
+    }
     submit.disabled = true;
     error.textContent = "";
     addReflection(text.value)
@@ -188,6 +199,7 @@ function renderDay(day: DayView): void {
       : el("p", { class: "muted", text: "No reflections yet today." }),
     ...sections,
   );
+  text.focus();
 }
 
 async function showToday(): Promise<void> {
