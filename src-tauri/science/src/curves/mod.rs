@@ -1,0 +1,955 @@
+//! Learning curves: how close is this person to their current ceiling on this skill?
+//!
+//! Implements SCIENCE.md §1. Per person and per skill (never pooled: averaging exponentials
+//! produces a spurious power law, Heathcote, Brown & Mewhort 2000), with `x` the cumulative
+//! practice (hours or sessions, the caller's choice), three families are fitted:
+//!
+//! | model | lower is better | higher is better | k |
+//! |---|---|---|---|
+//! | exponential (Heathcote et al. 2000) | `A + B·e^(−αx)` | `A − B·e^(−αx)` | 3 |
+//! | power (Newell & Rosenbloom 1981) | `A + B·(x+1)^(−β)` | `A − B·(x+1)^(−β)` | 3 |
+//! | APEX (Heathcote et al. 2000) | `A + B·e^(−αx)·(x+1)^(−β)` | `A − B·e^(−αx)·(x+1)^(−β)` | 4 |
+//!
+//! **Choice of E.** The power law's prior practice `E` is fixed at 1 (in APEX too): `x = 0` is
+//! then defined, the power law keeps 3 parameters like the exponential, and `B` means the same
+//! thing in every family, the whole improvement from zero practice (`f(0) = 1`) to the
+//! asymptote. A fitted `E` is poorly identified from a single person's short series.
+//!
+//! **Fit.** Levenberg–Marquardt (`levenberg-marquardt` crate) on `θ = (A, ln B, ln α, ln β)`
+//! over standardised `y`, so `B, α, β > 0` hold by construction. Start values come from
+//! log-linear fits: for a trial asymptote `A₀` just beyond the best observed value,
+//! `ln|y − A₀|` is regressed on `x` (exponential), `ln(x+1)` (power) or both (APEX), which gives
+//! the rates; `A` and `B` then follow from a linear regression of `y` on `f(x)` for those rates.
+//! Five trial `A₀` (1 %, 5 %, 20 %, 50 % and 100 % of the observed span beyond the best value)
+//! are tried on at most 400 evenly spaced points, and LM starts once per model from the best.
+//! APEX also tries the best exponential and power rates as starts.
+//!
+//! **Physical range.** When the caller gives the measure's range (0..=1 for accuracy), a model
+//! whose asymptote falls outside it is dropped; if every model is dropped the answer is
+//! [`Refusal::AsymptoteOutsideRange`]. We do not clamp `A` to the bound: that would draw a curve
+//! the data did not choose.
+//!
+//! **Choice.** `AICc = n·ln(RSS/n) + 2k + 2k(k+1)/(n−k−1)` ([`aicc`]) and Akaike weights
+//! ([`akaike_weights`]) over the models that converged; the best has the largest weight.
+//! **Learning must be shown**: the best curve must beat a flat line (`k = 1`) by at least 2 AICc
+//! units (Burnham & Anderson's "substantial support"); otherwise we refuse, and Spearman's rank
+//! correlation (one-sided, 5 %) tells a flat series ([`Refusal::NoTrend`]) from one that gets
+//! worse ([`Refusal::WrongDirection`]).
+//!
+//! **Uncertainty.** From the Jacobian at the optimum: `Cov(θ) = σ̂²(JᵀJ)⁻¹`, `σ̂² = RSS/(n−k)`.
+//! The asymptote interval is `A ± t₍n−k₎·SE(A)` (clamped to the physical range). Half-life and
+//! projection intervals come from 2,000 seeded draws of `θ ~ N(θ̂, Cov)`; because the rates are
+//! on a log scale the draws stay positive and the intervals asymmetric, as they should be. No
+//! bootstrap is run, so the cost does not grow with resampling. With very few points these
+//! intervals are approximate (the Wald approximation is optimistic below ~10 points).
+//! When the asymptote's interval is wider, on each side, than the whole observed spread of `y`,
+//! the data do not locate the ceiling and we say so ([`Refusal::NoPlateauYet`]).
+//!
+//! **Derived figures** (for the best model, at the last observed practice `x_last`):
+//! - current level `T = ŷ(x_last)`;
+//! - gap closed `1 − |T − A|/B = 1 − f(x_last)` in `[0, 1]`: the fraction of the total
+//!   improvement, from zero practice (`ŷ(0) = A ± B`) to the asymptote, achieved so far;
+//! - half-life: practice from now until half of the remaining gap is closed (`ln 2/α` for the
+//!   exponential; it grows with practice for the power law and APEX);
+//! - relative learning rate `−T′/(T − A) = α + β/(x+1)` at `x_last`;
+//! - projection: more practice until 90 % of the total gap is closed (0 once passed).
+
+mod chart;
+mod explain;
+mod model;
+
+use levenberg_marquardt::{LevenbergMarquardt, TerminationReason};
+use nalgebra::{DMatrix, DVector};
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use rand_distr::{Distribution, StandardNormal};
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+pub use crate::stats::{Interval, aicc, akaike_weights};
+pub use chart::{ChartOptions, render_svg};
+pub use explain::{Units, explain, explain_fit, explain_refusal};
+pub use model::Model;
+
+use crate::stats;
+use model::{CurveProblem, Data, log_shape, rates, theta_from};
+
+/// Fewest distinct practice amounts a curve is fitted to.
+pub const MIN_POINTS: usize = 5;
+
+/// Values whose magnitude exceeds this are treated as invalid input (they would overflow the
+/// squared residuals).
+pub const MAX_MAGNITUDE: f64 = 1e100;
+
+/// Draws used for the half-life and projection intervals.
+const DRAWS: usize = 2_000;
+
+/// Points used to choose start values.
+const START_SUBSAMPLE: usize = 400;
+
+/// LM runs per model, from the best start values.
+const LM_STARTS: usize = 3;
+
+/// Answers beyond this are reported as this (practically "never").
+const CAP: f64 = 1e300;
+
+/// One observation: cumulative practice `x` (≥ 0) and the measured performance `y`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Point {
+    /// Cumulative practice (hours or sessions) before this measurement.
+    pub x: f64,
+    /// The performance measured.
+    pub y: f64,
+}
+
+impl Point {
+    /// A point.
+    #[must_use]
+    pub fn new(x: f64, y: f64) -> Self {
+        Point { x, y }
+    }
+}
+
+/// Which way is better for the measure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    /// Accuracy, speed, score: performance rises towards the asymptote, `A − B·f(x)`.
+    HigherIsBetter,
+    /// Time, errors: performance falls towards the asymptote, `A + B·f(x)`.
+    LowerIsBetter,
+}
+
+impl Direction {
+    /// `+1` when lower is better (the curve lies above `A`), `−1` otherwise.
+    #[must_use]
+    pub fn sign(self) -> f64 {
+        match self {
+            Direction::LowerIsBetter => 1.0,
+            Direction::HigherIsBetter => -1.0,
+        }
+    }
+}
+
+/// The range a measure can physically take (e.g. 0..=1 for accuracy, 0.. for a time).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct PhysicalRange {
+    /// Smallest possible value (`f64::NEG_INFINITY` for none).
+    pub low: f64,
+    /// Largest possible value (`f64::INFINITY` for none).
+    pub high: f64,
+}
+
+/// How to fit.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct FitOptions {
+    /// Which way is better.
+    pub direction: Direction,
+    /// The physical range of the measure, if it has one.
+    pub range: Option<PhysicalRange>,
+    /// Confidence level of the reported intervals (default 0.95).
+    pub confidence: f64,
+    /// Seed of the draws behind the half-life and projection intervals (results are
+    /// reproducible for a given seed).
+    pub seed: u64,
+}
+
+impl FitOptions {
+    /// Defaults: no physical range, 95 % intervals, seed 0.
+    #[must_use]
+    pub fn new(direction: Direction) -> Self {
+        FitOptions {
+            direction,
+            range: None,
+            confidence: 0.95,
+            seed: 0,
+        }
+    }
+
+    /// The same options with a physical range.
+    #[must_use]
+    pub fn with_range(self, low: f64, high: f64) -> Self {
+        FitOptions {
+            range: Some(PhysicalRange { low, high }),
+            ..self
+        }
+    }
+}
+
+/// Fitted parameters of one model, in the caller's units.
+///
+/// The curve is `asymptote ± gain·e^(−alpha·x)·(x+1)^(−beta)`; a rate the model does not have
+/// is 0 (`beta` for the exponential, `alpha` for the power law).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Params {
+    /// `A`: the level performance approaches.
+    pub asymptote: f64,
+    /// `B > 0`: the whole improvement from zero practice to `A`.
+    pub gain: f64,
+    /// `α ≥ 0`: exponential rate per unit of practice.
+    pub alpha: f64,
+    /// `β ≥ 0`: power-law exponent.
+    pub beta: f64,
+}
+
+impl Params {
+    /// `f(x) = e^(−αx)·(x+1)^(−β)`, the fraction of the gap still open at practice `x`.
+    #[must_use]
+    pub fn remaining(&self, x: f64) -> f64 {
+        let x = x.max(0.0);
+        log_shape(self.alpha, self.beta, x, x.ln_1p()).exp()
+    }
+
+    /// The curve's value at practice `x` (negative `x` is treated as 0).
+    #[must_use]
+    pub fn predict(&self, direction: Direction, x: f64) -> f64 {
+        self.asymptote + direction.sign() * self.gain * self.remaining(x)
+    }
+}
+
+/// One model that converged, with its evidence.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ModelFit {
+    /// Which family.
+    pub model: Model,
+    /// Its parameters.
+    pub params: Params,
+    /// Standard error of the asymptote (Jacobian).
+    pub asymptote_se: f64,
+    /// Residual sum of squares.
+    pub rss: f64,
+    /// AICc.
+    pub aicc: f64,
+    /// Akaike weight among the models that converged.
+    pub weight: f64,
+}
+
+/// Why a model took no part in the choice.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "reason", rename_all = "snake_case")]
+pub enum Exclusion {
+    /// `n ≤ k + 1`: AICc is undefined.
+    TooFewPoints,
+    /// Levenberg–Marquardt did not converge, or the parameters are not identifiable
+    /// (singular `JᵀJ`).
+    NotConverged,
+    /// The fitted asymptote lies outside the physical range.
+    AsymptoteOutsideRange {
+        /// The fitted asymptote.
+        asymptote: f64,
+    },
+}
+
+/// A model left out, and why.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ExcludedModel {
+    /// Which family.
+    pub model: Model,
+    /// Why.
+    pub why: Exclusion,
+}
+
+/// A fitted learning curve and what it says.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CurveFit {
+    /// Which way is better.
+    pub direction: Direction,
+    /// The chosen model (largest Akaike weight).
+    pub best: Model,
+    /// Its parameters.
+    pub params: Params,
+    /// Every model that converged, best first.
+    pub models: Vec<ModelFit>,
+    /// Models left out of the choice.
+    pub excluded: Vec<ExcludedModel>,
+    /// Confidence level of the intervals.
+    pub confidence: f64,
+    /// The asymptote `A` of the best model.
+    pub asymptote: f64,
+    /// Its interval.
+    pub asymptote_interval: Interval,
+    /// Practice at the last observation.
+    pub last_x: f64,
+    /// The fitted level at `last_x`.
+    pub current_level: f64,
+    /// Fraction of the total gap (from zero practice to `A`) closed at `last_x`, in `[0, 1]`.
+    pub gap_closed: f64,
+    /// Practice from `last_x` until half the remaining gap is closed.
+    pub half_life: f64,
+    /// Its interval.
+    pub half_life_interval: Interval,
+    /// Relative learning rate `−T′/(T − A)` at `last_x`, per unit of practice.
+    pub relative_rate: f64,
+    /// More practice (after `last_x`) until 90 % of the total gap is closed; 0 once passed.
+    pub practice_to_90: f64,
+    /// Its interval.
+    pub practice_to_90_interval: Interval,
+    /// AICc of a flat line minus AICc of the best curve: the evidence that learning happened.
+    pub evidence_vs_flat: f64,
+    /// Points used.
+    pub points_used: usize,
+    /// Points dropped as invalid (non-finite, negative practice, or beyond ±1e100).
+    pub points_dropped: usize,
+}
+
+impl CurveFit {
+    /// The fitted curve's value at practice `x`.
+    #[must_use]
+    pub fn predict(&self, x: f64) -> f64 {
+        self.params.predict(self.direction, x)
+    }
+}
+
+/// Samples the fitted curve at the given practice values (for charts). Non-finite or negative
+/// `x` are skipped.
+#[must_use]
+pub fn sample_curve(fit: &CurveFit, xs: &[f64]) -> Vec<Point> {
+    xs.iter()
+        .filter(|x| x.is_finite() && **x >= 0.0)
+        .map(|&x| Point::new(x, fit.predict(x)))
+        .filter(|p| p.y.is_finite())
+        .collect()
+}
+
+/// Why no curve is shown. Never a fake curve.
+#[derive(Debug, Clone, PartialEq, Error, Serialize, Deserialize)]
+#[serde(tag = "reason", rename_all = "snake_case")]
+pub enum Refusal {
+    /// Fewer than [`MIN_POINTS`] distinct practice amounts with a valid measurement.
+    #[error("too few points: {usable} usable, {needed} needed")]
+    TooFewPoints {
+        /// Distinct practice amounts with a valid measurement.
+        usable: usize,
+        /// How many are needed.
+        needed: usize,
+    },
+    /// No learning trend: the data are flat given their spread.
+    #[error("no learning trend (Spearman rho {rho:.2})")]
+    NoTrend {
+        /// Spearman's rank correlation of performance with practice.
+        rho: f64,
+        /// One-sided p-value for improvement.
+        p_value: f64,
+    },
+    /// Performance is getting worse with practice.
+    #[error("performance is getting worse with practice (Spearman rho {rho:.2})")]
+    WrongDirection {
+        /// Spearman's rank correlation of performance with practice.
+        rho: f64,
+        /// One-sided p-value for getting worse.
+        p_value: f64,
+    },
+    /// No model converged.
+    #[error("the curve fit did not converge")]
+    NotConverged,
+    /// Every converged model put the asymptote outside the measure's physical range.
+    #[error("the fitted asymptote {asymptote} is outside the range {low}..{high}")]
+    AsymptoteOutsideRange {
+        /// The asymptote of the best-fitting (lowest RSS) model.
+        asymptote: f64,
+        /// The range's low end.
+        low: f64,
+        /// The range's high end.
+        high: f64,
+    },
+    /// Still improving without a visible bend: the asymptote's interval is wider than the data.
+    #[error("no plateau yet: the asymptote cannot be located")]
+    NoPlateauYet {
+        /// The point estimate (not to be shown as a fact).
+        asymptote: f64,
+        /// Its interval.
+        interval: Interval,
+    },
+    /// The options were unusable (confidence outside (0, 1), a range with low ≥ high).
+    #[error("invalid options: {message}")]
+    InvalidOptions {
+        /// What was wrong.
+        message: String,
+    },
+}
+
+/// A model's raw fit in standardised space.
+#[derive(Debug, Clone)]
+struct RawFit {
+    model: Model,
+    theta: DVector<f64>,
+    rss_scaled: f64,
+    cov: DMatrix<f64>,
+}
+
+/// Fits the three models to `points` and reports the best, or refuses with the reason.
+///
+/// # Errors
+/// A [`Refusal`] when the data cannot honestly support a curve.
+pub fn fit_learning_curve(points: &[Point], options: &FitOptions) -> Result<CurveFit, Refusal> {
+    validate(options)?;
+    let (clean, dropped) = sanitize(points);
+    let distinct = count_distinct_x(&clean);
+    if distinct < MIN_POINTS {
+        return Err(Refusal::TooFewPoints {
+            usable: distinct,
+            needed: MIN_POINTS,
+        });
+    }
+    let n = clean.len();
+    let sign = options.direction.sign();
+    let xs: Vec<f64> = clean.iter().map(|p| p.x).collect();
+    let ys: Vec<f64> = clean.iter().map(|p| p.y).collect();
+
+    let trend = stats::spearman(&xs, &ys);
+    let (p_improving, p_worsening) = match options.direction {
+        Direction::LowerIsBetter => (trend.p_decreasing, trend.p_increasing),
+        Direction::HigherIsBetter => (trend.p_increasing, trend.p_decreasing),
+    };
+    let no_learning = || {
+        if p_worsening < 0.05 {
+            Refusal::WrongDirection {
+                rho: trend.rho,
+                p_value: p_worsening,
+            }
+        } else {
+            Refusal::NoTrend {
+                rho: trend.rho,
+                p_value: p_improving,
+            }
+        }
+    };
+
+    let center = ys.iter().sum::<f64>() / n as f64;
+    let scale = (ys.iter().map(|y| (y - center).powi(2)).sum::<f64>() / n as f64).sqrt();
+    if !(scale.is_normal() && center.is_finite()) {
+        return Err(no_learning());
+    }
+    let y_min = ys.iter().copied().fold(f64::INFINITY, f64::min);
+    let y_max = ys.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let data = Data::new(
+        xs.clone(),
+        ys.iter().map(|y| (y - center) / scale).collect(),
+    );
+
+    let raw = fit_all(&data, sign);
+
+    // Back to the caller's units; drop models outside the physical range.
+    let mut fits: Vec<(RawFit, Params, f64, f64)> = Vec::new();
+    let mut excluded = Vec::new();
+    let mut outside: Option<(f64, f64)> = None; // (rss, asymptote) of the best model outside
+    for (model, result) in Model::ALL.iter().zip(raw) {
+        match result {
+            Err(why) => excluded.push(ExcludedModel { model: *model, why }),
+            Ok(fit) => {
+                let params = natural_params(&fit, center, scale);
+                let rss = fit.rss_scaled * scale * scale;
+                if let Some(range) = options.range
+                    && !(range.low <= params.asymptote && params.asymptote <= range.high)
+                {
+                    if outside.is_none_or(|(r, _)| rss < r) {
+                        outside = Some((rss, params.asymptote));
+                    }
+                    excluded.push(ExcludedModel {
+                        model: *model,
+                        why: Exclusion::AsymptoteOutsideRange {
+                            asymptote: params.asymptote,
+                        },
+                    });
+                    continue;
+                }
+                let Some(criterion) =
+                    aicc(rss.max(floor_rss(n, scale)), n, model.parameter_count())
+                else {
+                    excluded.push(ExcludedModel {
+                        model: *model,
+                        why: Exclusion::TooFewPoints,
+                    });
+                    continue;
+                };
+                fits.push((fit, params, rss, criterion));
+            }
+        }
+    }
+
+    if fits.is_empty() {
+        if p_improving >= 0.05 {
+            return Err(no_learning());
+        }
+        if let (Some((_, asymptote)), Some(range)) = (outside, options.range) {
+            return Err(Refusal::AsymptoteOutsideRange {
+                asymptote,
+                low: range.low,
+                high: range.high,
+            });
+        }
+        return Err(Refusal::NotConverged);
+    }
+
+    let weights = akaike_weights(&fits.iter().map(|f| f.3).collect::<Vec<_>>());
+    let mut models: Vec<ModelFit> = fits
+        .iter()
+        .zip(&weights)
+        .map(|((fit, params, rss, criterion), &weight)| ModelFit {
+            model: fit.model,
+            params: *params,
+            asymptote_se: scale * fit.cov[(0, 0)].max(0.0).sqrt(),
+            rss: *rss,
+            aicc: *criterion,
+            weight,
+        })
+        .collect();
+    models.sort_by(|a, b| b.weight.total_cmp(&a.weight));
+    let best_model = models[0];
+    let Some((best_raw, _, _, best_aicc)) = fits.iter().find(|f| f.0.model == best_model.model)
+    else {
+        return Err(Refusal::NotConverged);
+    };
+
+    // Learning must beat a flat line.
+    let flat_rss = (n as f64) * scale * scale;
+    let evidence_vs_flat = match aicc(flat_rss, n, 1) {
+        Some(flat) => flat - best_aicc,
+        None => 0.0,
+    };
+    if evidence_vs_flat.is_nan() || evidence_vs_flat < 2.0 {
+        return Err(no_learning());
+    }
+
+    let params = best_model.params;
+    let dof = (n - best_model.model.parameter_count()) as f64;
+    let t = stats::t_two_sided(options.confidence, dof);
+    let half_width = t * best_model.asymptote_se;
+    let mut asymptote_interval = Interval {
+        low: params.asymptote - half_width,
+        high: params.asymptote + half_width,
+    };
+    if half_width.is_nan() || half_width > y_max - y_min {
+        return Err(Refusal::NoPlateauYet {
+            asymptote: params.asymptote,
+            interval: finite_interval(asymptote_interval),
+        });
+    }
+    if let Some(range) = options.range {
+        asymptote_interval.low = asymptote_interval.low.max(range.low);
+        asymptote_interval.high = asymptote_interval.high.min(range.high);
+    }
+
+    let last_x = xs.iter().copied().fold(0.0, f64::max);
+    let remaining = params.remaining(last_x);
+    let (half_life_interval, practice_to_90_interval) =
+        projection_intervals(best_raw, last_x, options);
+
+    let fit = CurveFit {
+        direction: options.direction,
+        best: best_model.model,
+        params,
+        models,
+        excluded,
+        confidence: options.confidence,
+        asymptote: params.asymptote,
+        asymptote_interval,
+        last_x,
+        current_level: params.predict(options.direction, last_x),
+        gap_closed: (1.0 - remaining).clamp(0.0, 1.0),
+        half_life: half_life(params.alpha, params.beta, last_x),
+        half_life_interval,
+        relative_rate: params.alpha + params.beta / (last_x + 1.0),
+        practice_to_90: more_to_90(params.alpha, params.beta, last_x),
+        practice_to_90_interval,
+        evidence_vs_flat,
+        points_used: n,
+        points_dropped: dropped,
+    };
+    if all_finite(&fit) {
+        Ok(fit)
+    } else {
+        Err(Refusal::NotConverged)
+    }
+}
+
+fn validate(options: &FitOptions) -> Result<(), Refusal> {
+    if !stats::valid_confidence(options.confidence) {
+        return Err(Refusal::InvalidOptions {
+            message: format!(
+                "confidence {} must be between 0 and 1 (e.g. 0.95)",
+                options.confidence
+            ),
+        });
+    }
+    if let Some(range) = options.range
+        && (range.low.is_nan() || range.high.is_nan() || range.low >= range.high)
+    {
+        return Err(Refusal::InvalidOptions {
+            message: format!(
+                "physical range {}..{} must have low < high",
+                range.low, range.high
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// Keeps finite points with `x ≥ 0` and magnitudes within [`MAX_MAGNITUDE`], sorted by `x`
+/// (stable, so repeated measurements at the same `x` are all kept: they are real observations).
+fn sanitize(points: &[Point]) -> (Vec<Point>, usize) {
+    let ok = |v: f64| v.is_finite() && v.abs() <= MAX_MAGNITUDE;
+    let mut clean: Vec<Point> = points
+        .iter()
+        .copied()
+        .filter(|p| ok(p.x) && ok(p.y) && p.x >= 0.0)
+        .collect();
+    clean.sort_by(|a, b| a.x.total_cmp(&b.x));
+    let dropped = points.len() - clean.len();
+    (clean, dropped)
+}
+
+fn count_distinct_x(sorted: &[Point]) -> usize {
+    let mut count = 0;
+    let mut last = f64::NAN;
+    for p in sorted {
+        if p.x != last {
+            count += 1;
+            last = p.x;
+        }
+    }
+    count
+}
+
+/// RSS below this (relative precision 1e-12 of the data's spread) is treated as this, so a
+/// perfect fit has a finite AICc.
+fn floor_rss(n: usize, scale: f64) -> f64 {
+    (n as f64) * (1e-12 * scale).powi(2)
+}
+
+fn natural_params(fit: &RawFit, center: f64, scale: f64) -> Params {
+    let (alpha, beta) = rates(fit.model, fit.theta.as_slice());
+    Params {
+        asymptote: center + scale * fit.theta[0],
+        gain: scale * fit.theta[1].exp(),
+        alpha,
+        beta,
+    }
+}
+
+fn fit_all(data: &Data, sign: f64) -> Vec<Result<RawFit, Exclusion>> {
+    let sub = data.subsample(START_SUBSAMPLE);
+    let x_max = data
+        .x
+        .iter()
+        .copied()
+        .fold(0.0, f64::max)
+        .max(f64::MIN_POSITIVE);
+    let exp = fit_model(data, &sub, Model::Exponential, sign, x_max, &[]);
+    let pow = fit_model(data, &sub, Model::Power, sign, x_max, &[]);
+    let mut extra = Vec::new();
+    let exp_alpha = exp
+        .as_ref()
+        .ok()
+        .map(|f| rates(f.model, f.theta.as_slice()).0);
+    let pow_beta = pow
+        .as_ref()
+        .ok()
+        .map(|f| rates(f.model, f.theta.as_slice()).1);
+    if let Some(a) = exp_alpha {
+        extra.push((a, 0.05));
+    }
+    if let Some(b) = pow_beta {
+        extra.push((0.05 / x_max, b));
+    }
+    if let (Some(a), Some(b)) = (exp_alpha, pow_beta) {
+        extra.push((a / 2.0, b / 2.0));
+    }
+    let apex = fit_model(data, &sub, Model::Apex, sign, x_max, &extra);
+    vec![exp, pow, apex]
+}
+
+fn fit_model(
+    data: &Data,
+    sub: &Data,
+    model: Model,
+    sign: f64,
+    x_max: f64,
+    extra_rates: &[(f64, f64)],
+) -> Result<RawFit, Exclusion> {
+    let n = data.len();
+    let k = model.parameter_count();
+    if n <= k + 1 {
+        return Err(Exclusion::TooFewPoints);
+    }
+    let starts = start_values(sub, model, sign, x_max, extra_rates);
+    let mut best: Option<(f64, CurveProblem<'_>)> = None;
+    for start in starts.into_iter().take(LM_STARTS) {
+        let problem = CurveProblem::new(data, model, sign, start);
+        let (problem, report) = LevenbergMarquardt::new()
+            .with_ftol(1e-10)
+            .with_xtol(1e-10)
+            .with_gtol(1e-10)
+            .with_patience(60)
+            .minimize(problem);
+        let converged = matches!(
+            report.termination,
+            TerminationReason::Converged { .. }
+                | TerminationReason::Orthogonal
+                | TerminationReason::ResidualsZero
+                | TerminationReason::NoImprovementPossible(_)
+        );
+        let objective = report.objective_function;
+        if converged && objective.is_finite() && best.as_ref().is_none_or(|(o, _)| objective < *o) {
+            best = Some((objective, problem));
+        }
+    }
+    let (_, problem) = best.ok_or(Exclusion::NotConverged)?;
+    use levenberg_marquardt::LeastSquaresProblem;
+    let residuals = problem.residuals().ok_or(Exclusion::NotConverged)?;
+    let jacobian = problem.jacobian().ok_or(Exclusion::NotConverged)?;
+    let rss_scaled = residuals.norm_squared();
+    let jtj = jacobian.tr_mul(&jacobian);
+    let inverse = nalgebra::Cholesky::new(jtj)
+        .map(|c| c.inverse())
+        .ok_or(Exclusion::NotConverged)?;
+    let sigma2 = rss_scaled / (n - k) as f64;
+    let cov = inverse * sigma2;
+    let theta = problem.theta().clone();
+    if !(rss_scaled.is_finite()
+        && theta.iter().all(|v| v.is_finite())
+        && cov.iter().all(|v| v.is_finite()))
+    {
+        return Err(Exclusion::NotConverged);
+    }
+    Ok(RawFit {
+        model,
+        theta,
+        rss_scaled,
+        cov,
+    })
+}
+
+/// Start values (see the module doc), best first by RSS on the subsample.
+fn start_values(
+    sub: &Data,
+    model: Model,
+    sign: f64,
+    x_max: f64,
+    extra_rates: &[(f64, f64)],
+) -> Vec<DVector<f64>> {
+    let n = sub.len();
+    let y_min = sub.y.iter().copied().fold(f64::INFINITY, f64::min);
+    let y_max = sub.y.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let span = y_max - y_min;
+    if span.is_nan() || span <= 0.0 {
+        return Vec::new();
+    }
+    let extreme = if sign > 0.0 { y_min } else { y_max };
+    let default_alpha = 3.0 / x_max;
+    let default_beta = 0.5;
+    let clean = |v: f64, default: f64| if v.is_finite() && v > 0.0 { v } else { default };
+
+    let mut candidates: Vec<(f64, f64)> = extra_rates.to_vec();
+    // Log-linear fits for trial asymptotes beyond the best observed value.
+    for delta in [0.01, 0.05, 0.2, 0.5, 1.0] {
+        let a0 = extreme - sign * delta * span;
+        let z = DVector::from_iterator(n, sub.y.iter().map(|y| (sign * (y - a0)).ln()));
+        let cols = match model {
+            Model::Exponential | Model::Power => 2,
+            Model::Apex => 3,
+        };
+        let design = DMatrix::from_fn(n, cols, |i, j| match (model, j) {
+            (_, 0) => 1.0,
+            (Model::Power, 1) | (Model::Apex, 2) => -sub.lx[i],
+            _ => -sub.x[i],
+        });
+        let Some(coef) = stats::least_squares(design, &z) else {
+            continue;
+        };
+        candidates.push(match model {
+            Model::Exponential => (clean(coef[1], default_alpha), 0.0),
+            Model::Power => (0.0, clean(coef[1], default_beta)),
+            Model::Apex => (clean(coef[1], default_alpha), clean(coef[2], default_beta)),
+        });
+    }
+    // A coarse grid of rates, so that a poor log-linear start cannot trap LM (APEX especially
+    // has a spurious optimum at α → 0, the power-law boundary).
+    let alphas: Vec<f64> = (0..10)
+        .map(|i| 0.1 / x_max * 10f64.powf(f64::from(i) / 3.0))
+        .collect();
+    let betas = [0.1, 0.25, 0.5, 0.8, 1.2, 1.8, 2.7];
+    match model {
+        Model::Exponential => candidates.extend(alphas.iter().map(|&a| (a, 0.0))),
+        Model::Power => candidates.extend(betas.iter().map(|&b| (0.0, b))),
+        Model::Apex => {
+            for &a in &alphas {
+                candidates.extend(betas.iter().map(|&b| (a, b)));
+            }
+        }
+    }
+
+    let mut scored: Vec<(f64, DVector<f64>)> = Vec::new();
+    let mut shape = vec![0.0; n];
+    for (alpha, beta) in candidates {
+        let (alpha, beta) = match model {
+            Model::Exponential => (alpha, 0.0),
+            Model::Power => (0.0, beta),
+            Model::Apex => (alpha, beta),
+        };
+        if !(alpha >= 0.0 && beta >= 0.0 && alpha.is_finite() && beta.is_finite()) {
+            continue;
+        }
+        for (i, s) in shape.iter_mut().enumerate() {
+            *s = log_shape(alpha, beta, sub.x[i], sub.lx[i]).exp();
+        }
+        let design = DMatrix::from_fn(n, 2, |i, j| if j == 0 { 1.0 } else { sign * shape[i] });
+        let Some(ab) = stats::least_squares(design, &DVector::from_column_slice(&sub.y)) else {
+            continue;
+        };
+        let (a, b) = (ab[0], ab[1]);
+        if !(b > 0.0 && b.is_finite() && a.is_finite()) {
+            continue;
+        }
+        let rss: f64 = (0..n)
+            .map(|i| (a + sign * b * shape[i] - sub.y[i]).powi(2))
+            .sum();
+        if rss.is_finite() {
+            scored.push((rss, theta_from(model, a, b, alpha, beta)));
+        }
+    }
+    scored.sort_by(|a, b| a.0.total_cmp(&b.0));
+    scored.into_iter().map(|(_, theta)| theta).collect()
+}
+
+/// The `x ≥ 0` where `αx + β·ln(1+x) = l` (`l ≥ 0`), i.e. where `f(x) = e^(−l)`.
+fn solve_shape(alpha: f64, beta: f64, l: f64) -> f64 {
+    let cap = |v: f64| {
+        if v.is_finite() {
+            v.clamp(0.0, CAP)
+        } else {
+            CAP
+        }
+    };
+    if l.is_nan() || l <= 0.0 {
+        return 0.0;
+    }
+    match (alpha > 0.0, beta > 0.0) {
+        (false, false) => CAP,
+        (true, false) => cap(l / alpha),
+        (false, true) => cap((l / beta).exp_m1()),
+        (true, true) => {
+            let mut lo = 0.0;
+            let mut hi = (l / alpha).min((l / beta).exp_m1());
+            if !hi.is_finite() {
+                hi = CAP;
+            }
+            for _ in 0..200 {
+                let mid = 0.5 * (lo + hi);
+                if alpha * mid + beta * mid.ln_1p() < l {
+                    lo = mid;
+                } else {
+                    hi = mid;
+                }
+                if hi - lo <= 1e-12 * hi {
+                    break;
+                }
+            }
+            cap(0.5 * (lo + hi))
+        }
+    }
+}
+
+/// Practice after `x0` until the remaining gap halves.
+fn half_life(alpha: f64, beta: f64, x0: f64) -> f64 {
+    let now = alpha * x0 + beta * x0.ln_1p();
+    (solve_shape(alpha, beta, now + std::f64::consts::LN_2) - x0).clamp(0.0, CAP)
+}
+
+/// Practice after `x0` until 90 % of the total gap is closed (0 if already).
+fn more_to_90(alpha: f64, beta: f64, x0: f64) -> f64 {
+    (solve_shape(alpha, beta, std::f64::consts::LN_10) - x0).clamp(0.0, CAP)
+}
+
+/// Half-life and projection intervals from seeded draws of `θ ~ N(θ̂, Cov)`.
+fn projection_intervals(fit: &RawFit, x0: f64, options: &FitOptions) -> (Interval, Interval) {
+    let (alpha, beta) = rates(fit.model, fit.theta.as_slice());
+    let point = (half_life(alpha, beta, x0), more_to_90(alpha, beta, x0));
+    let degenerate = (
+        Interval {
+            low: point.0,
+            high: point.0,
+        },
+        Interval {
+            low: point.1,
+            high: point.1,
+        },
+    );
+    let Some(chol) = nalgebra::Cholesky::new(fit.cov.clone()) else {
+        return degenerate;
+    };
+    let l = chol.l();
+    let k = fit.theta.len();
+    let mut rng = ChaCha8Rng::seed_from_u64(options.seed);
+    let mut halves = Vec::with_capacity(DRAWS);
+    let mut nineties = Vec::with_capacity(DRAWS);
+    let mut z = DVector::zeros(k);
+    for _ in 0..DRAWS {
+        for v in z.iter_mut() {
+            *v = StandardNormal.sample(&mut rng);
+        }
+        let theta = &fit.theta + &l * &z;
+        let (a, b) = rates(fit.model, theta.as_slice());
+        let (a, b) = (finite_rate(a), finite_rate(b));
+        halves.push(half_life(a, b, x0));
+        nineties.push(more_to_90(a, b, x0));
+    }
+    halves.sort_by(f64::total_cmp);
+    nineties.sort_by(f64::total_cmp);
+    let lo = (1.0 - options.confidence) / 2.0;
+    let hi = 1.0 - lo;
+    let interval = |sorted: &[f64], p: f64| Interval {
+        low: stats::quantile_sorted(sorted, lo).min(p),
+        high: stats::quantile_sorted(sorted, hi).max(p),
+    };
+    (interval(&halves, point.0), interval(&nineties, point.1))
+}
+
+fn finite_rate(v: f64) -> f64 {
+    if v.is_finite() { v.max(0.0) } else { CAP }
+}
+
+fn finite_interval(i: Interval) -> Interval {
+    let f = |v: f64| {
+        if v.is_finite() {
+            v
+        } else {
+            v.signum() * f64::MAX
+        }
+    };
+    Interval {
+        low: f(i.low),
+        high: f(i.high),
+    }
+}
+
+fn all_finite(fit: &CurveFit) -> bool {
+    let params_ok = |p: &Params| {
+        [p.asymptote, p.gain, p.alpha, p.beta]
+            .iter()
+            .all(|v| v.is_finite())
+    };
+    let interval_ok = |i: &Interval| i.low.is_finite() && i.high.is_finite();
+    params_ok(&fit.params)
+        && fit.models.iter().all(|m| {
+            params_ok(&m.params)
+                && [m.asymptote_se, m.rss, m.aicc, m.weight]
+                    .iter()
+                    .all(|v| v.is_finite())
+        })
+        && interval_ok(&fit.asymptote_interval)
+        && interval_ok(&fit.half_life_interval)
+        && interval_ok(&fit.practice_to_90_interval)
+        && [
+            fit.asymptote,
+            fit.last_x,
+            fit.current_level,
+            fit.gap_closed,
+            fit.half_life,
+            fit.relative_rate,
+            fit.practice_to_90,
+            fit.evidence_vs_flat,
+        ]
+        .iter()
+        .all(|v| v.is_finite())
+}
