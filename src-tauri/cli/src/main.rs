@@ -1,1 +1,43 @@
-fn main() {}
+//! `asym`: Asymptote's command line, driving the same core as the window.
+//!
+//! Every failure prints one sentence (what happened, what to do) and exits
+//! with a code that names the failure (see `Error::exit_code`); there are no
+//! panics or backtraces. `--json` makes every read command print JSON.
+
+mod args;
+mod cmd;
+mod input;
+mod render;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    // A bug must still read as a sentence, never a backtrace.
+    std::panic::set_hook(Box::new(|_| {
+        eprintln!(
+            "asym: an internal error stopped this command before it finished; nothing further was written. Please report it."
+        );
+    }));
+    let cli = args::Cli::parse();
+    let json = cli.json;
+    match std::panic::catch_unwind(move || cmd::run(cli)) {
+        Ok(Ok(())) => ExitCode::SUCCESS,
+        Ok(Err(e)) => {
+            if json {
+                let report = asymptote_core::ErrorReport::from(&e);
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "{}",
+                    serde_json::json!({ "error": report })
+                );
+            } else {
+                let _ = writeln!(std::io::stderr(), "asym: {e}");
+            }
+            ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(1))
+        }
+        Err(_) => ExitCode::from(70),
+    }
+}

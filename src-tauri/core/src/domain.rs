@@ -334,9 +334,18 @@ impl Gibbs {
 pub const GIBBS_PROMPTS: [(&str, &str); 6] = [
     ("description", "What happened?"),
     ("feelings", "What were you thinking and feeling?"),
-    ("evaluation", "What went well, and what did not go well yet?"),
-    ("analysis", "Why did it go that way? Which strategy helped or got in the way?"),
-    ("conclusion", "What else could you have done? What did you learn?"),
+    (
+        "evaluation",
+        "What went well, and what did not go well yet?",
+    ),
+    (
+        "analysis",
+        "Why did it go that way? Which strategy helped or got in the way?",
+    ),
+    (
+        "conclusion",
+        "What else could you have done? What did you learn?",
+    ),
     ("action_plan", "What strategy will you try next time?"),
 ];
 
@@ -577,7 +586,9 @@ pub struct SearchHit {
 
 pub(crate) fn non_empty(field: &str, s: &str) -> Result<()> {
     if s.trim().is_empty() {
-        Err(Error::invalid(format!("The {field} cannot be empty; give some text.")))
+        Err(Error::invalid(format!(
+            "The {field} cannot be empty; give some text."
+        )))
     } else {
         Ok(())
     }

@@ -47,16 +47,22 @@ pub enum Error {
     )]
     KeyringLocked(String),
 
-    #[error("This journal is protected by a passphrase. Give it with --passphrase-file, ASYMPTOTE_PASSPHRASE, or at the prompt.")]
+    #[error(
+        "This journal is protected by a passphrase. Give it with --passphrase-file, ASYMPTOTE_PASSPHRASE, or at the prompt."
+    )]
     PassphraseNeeded,
 
-    #[error("That recovery key is not well formed: {0}. Type it as it was shown (groups of letters and digits).")]
+    #[error(
+        "That recovery key is not well formed: {0}. Type it as it was shown (groups of letters and digits)."
+    )]
     BadRecoveryKey(String),
 
     #[error("The journal's settings file {path} is unreadable ({1}). Nothing was changed; restore it from a backup.", path = .0.display())]
     BadMetadata(PathBuf, String),
 
-    #[error("This journal was made by a newer Asymptote (format {0}). Update Asymptote to open it.")]
+    #[error(
+        "This journal was made by a newer Asymptote (format {0}). Update Asymptote to open it."
+    )]
     TooNew(i64),
 
     #[error("No {kind} matches `{id}`. Check the id with `asym {kind} list`.")]
@@ -71,10 +77,14 @@ pub enum Error {
     #[error("Could not read or write {path}: {1}.", path = .0.display())]
     Io(PathBuf, std::io::Error),
 
-    #[error("The journal database reported an error ({0}). Nothing was saved from this action; try again, and if it persists, back up the data folder.")]
+    #[error(
+        "The journal database reported an error ({0}). Nothing was saved from this action; try again, and if it persists, back up the data folder."
+    )]
     Database(String),
 
-    #[error("No per-user data folder is known on this system. Give one with --data-dir or ASYMPTOTE_DATA_DIR.")]
+    #[error(
+        "No per-user data folder is known on this system. Give one with --data-dir or ASYMPTOTE_DATA_DIR."
+    )]
     NoDataDir,
 }
 
@@ -140,7 +150,8 @@ impl From<rusqlite::Error> for Error {
         let msg = match &e {
             rusqlite::Error::SqliteFailure(f, _) => f.to_string(),
             rusqlite::Error::QueryReturnedNoRows => "no such row".to_string(),
-            rusqlite::Error::InvalidColumnType(..) | rusqlite::Error::FromSqlConversionFailure(..) => {
+            rusqlite::Error::InvalidColumnType(..)
+            | rusqlite::Error::FromSqlConversionFailure(..) => {
                 "a stored value had an unexpected form".to_string()
             }
             _ => "an unexpected database condition".to_string(),

@@ -127,7 +127,9 @@ impl Journal {
         let key = DbKey::generate()?;
         let recovery = RecoveryKey::generate()?;
         let meta = match opts.mode {
-            KeyMode::Keyring => JournalMeta::new(journal_id, &key, KeyMode::Keyring, None, &recovery)?,
+            KeyMode::Keyring => {
+                JournalMeta::new(journal_id, &key, KeyMode::Keyring, None, &recovery)?
+            }
             KeyMode::Passphrase => {
                 let pass = opts.passphrase.as_ref().ok_or(Error::PassphraseNeeded)?;
                 if pass.expose_dangerously().chars().count() < 8 {
@@ -135,7 +137,13 @@ impl Journal {
                         "That passphrase is too short; use at least 8 characters (a few words is best).",
                     ));
                 }
-                JournalMeta::new(journal_id, &key, KeyMode::Passphrase, Some((pass, opts.kdf)), &recovery)?
+                JournalMeta::new(
+                    journal_id,
+                    &key,
+                    KeyMode::Passphrase,
+                    Some((pass, opts.kdf)),
+                    &recovery,
+                )?
             }
         };
         // The keyring first: if it is unreachable, nothing has been written yet.
@@ -196,7 +204,11 @@ impl Journal {
 
     /// Checks a recovery key and puts the journal's key (back) into the keyring,
     /// e.g. on a new machine. The journal then opens from the keyring.
-    pub fn restore_to_keyring(dir: &Path, recovery_key: &str, keys: &dyn KeyStore) -> Result<Journal> {
+    pub fn restore_to_keyring(
+        dir: &Path,
+        recovery_key: &str,
+        keys: &dyn KeyStore,
+    ) -> Result<Journal> {
         Self::precheck(dir)?;
         let meta = JournalMeta::load(dir)?;
         if meta.key_mode != KeyMode::Keyring {
@@ -251,7 +263,9 @@ impl Journal {
             (true, false) => Err(Error::BadMetadata(meta, "the file is missing".into())),
             (false, true) => Err(Error::Damaged(dir.to_path_buf())),
             (true, true) => {
-                let len = std::fs::metadata(&db).map_err(|e| Error::Io(db.clone(), e))?.len();
+                let len = std::fs::metadata(&db)
+                    .map_err(|e| Error::Io(db.clone(), e))?
+                    .len();
                 // SQLCipher files are whole pages of 4096 bytes (the default page size).
                 if len == 0 || len % 4096 != 0 {
                     return Err(Error::Damaged(dir.to_path_buf()));
@@ -279,7 +293,9 @@ impl Journal {
             data_dir: self.dir.clone(),
             journal_id: self.meta.journal_id.clone(),
             key_mode: self.meta.key_mode,
-            schema_version: self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?,
+            schema_version: self
+                .conn
+                .query_row("PRAGMA user_version", [], |r| r.get(0))?,
             cipher_version: store::cipher_version(&self.conn),
             items: ItemCounts {
                 purposes: count("purposes")?,

@@ -25,9 +25,9 @@ pub mod vault;
 
 pub use domain::*;
 pub use error::{Error, ErrorReport, Result};
+pub use fsutil::write_atomic;
 pub use journal::{CreateOptions, Created, ItemCounts, Journal, Status, Unlock, default_data_dir};
 pub use keystore::{KeyStore, MemoryKeyStore, NoKeyStore, OsKeyring, SERVICE as KEYRING_SERVICE};
 pub use secret::{Passphrase, RecoveryKey};
 pub use store::SCHEMA_VERSION;
 pub use vault::{KdfParams, KeyMode};
-pub use fsutil::write_atomic;

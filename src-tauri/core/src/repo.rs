@@ -20,18 +20,21 @@ fn ts(t: DateTime<Utc>) -> String {
 fn parse_ts(s: &str) -> rusqlite::Result<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(s)
         .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
+        .map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
+        })
 }
 
 fn parse_id(s: &str) -> rusqlite::Result<Id> {
-    uuid::Uuid::parse_str(s)
-        .map(Id)
-        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
+    uuid::Uuid::parse_str(s).map(Id).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
+    })
 }
 
 fn parse_day(s: &str) -> rusqlite::Result<NaiveDate> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
+    })
 }
 
 fn meta_from_row(r: &Row<'_>) -> rusqlite::Result<Meta> {
@@ -102,13 +105,21 @@ fn unindex(tx: &Transaction<'_>, kind: Kind, id: Id) -> Result<()> {
         )
         .optional()?;
     if let Some(rowid) = rowid {
-        tx.execute("DELETE FROM search_index WHERE rowid = ?1", [search_rowid(kind, rowid)])?;
+        tx.execute(
+            "DELETE FROM search_index WHERE rowid = ?1",
+            [search_rowid(kind, rowid)],
+        )?;
     }
     Ok(())
 }
 
 fn join_text<'a>(parts: impl IntoIterator<Item = Option<&'a str>>) -> String {
-    parts.into_iter().flatten().filter(|s| !s.is_empty()).collect::<Vec<_>>().join("\n")
+    parts
+        .into_iter()
+        .flatten()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn body_purpose(p: &Purpose) -> String {
@@ -124,7 +135,11 @@ fn body_challenge(c: &Challenge) -> String {
 }
 fn body_session(s: &Session) -> String {
     let d = &s.data;
-    let mut parts: Vec<Option<&str>> = vec![d.sub_skill.as_deref(), d.next_step.as_deref(), d.notes.as_deref()];
+    let mut parts: Vec<Option<&str>> = vec![
+        d.sub_skill.as_deref(),
+        d.next_step.as_deref(),
+        d.notes.as_deref(),
+    ];
     for f in &d.feedback {
         parts.push(Some(f.source.as_str()));
         parts.push(f.worked.as_deref());
@@ -167,7 +182,10 @@ fn map_constraint(e: rusqlite::Error, what: &str) -> Error {
 
 impl Journal {
     /// Runs `f` in one IMMEDIATE transaction; commits on `Ok`.
-    pub(crate) fn with_tx<T>(&mut self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+    pub(crate) fn with_tx<T>(
+        &mut self,
+        f: impl FnOnce(&Transaction<'_>) -> Result<T>,
+    ) -> Result<T> {
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
@@ -214,7 +232,11 @@ impl Journal {
             [id.to_string()],
             |r| r.get(0),
         )?;
-        if n == 0 { Err(not_found(kind, id)) } else { Ok(()) }
+        if n == 0 {
+            Err(not_found(kind, id))
+        } else {
+            Ok(())
+        }
     }
 
     fn ids(&self, sql: &str, id: Id) -> Result<Vec<Id>> {
@@ -246,9 +268,9 @@ impl Journal {
     }
 
     fn purpose_rows(&self, filter: &str, args: &[&dyn rusqlite::ToSql]) -> Result<Vec<Purpose>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(&format!("SELECT {META_COLS}, title, whom, why FROM purposes {filter}"))?;
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {META_COLS}, title, whom, why FROM purposes {filter}"
+        ))?;
         let rows = stmt.query_map(args, |r| {
             Ok(Purpose {
                 meta: meta_from_row(r)?,
@@ -305,13 +327,19 @@ impl Journal {
         self.with_tx(|tx| {
             Self::ensure_exists(tx, kind, id)?;
             unindex(tx, kind, id)?;
-            tx.execute(&format!("DELETE FROM {} WHERE id = ?1", kind.table()), [id.to_string()])
-                .map_err(|e| {
-                    map_constraint(
-                        e,
-                        &format!("This {} still has items that depend on it; delete or move them first.", kind.as_str()),
-                    )
-                })?;
+            tx.execute(
+                &format!("DELETE FROM {} WHERE id = ?1", kind.table()),
+                [id.to_string()],
+            )
+            .map_err(|e| {
+                map_constraint(
+                    e,
+                    &format!(
+                        "This {} still has items that depend on it; delete or move them first.",
+                        kind.as_str()
+                    ),
+                )
+            })?;
             Ok(())
         })
     }
@@ -319,7 +347,10 @@ impl Journal {
     // ---------------------------------------------------------- challenges
 
     fn set_challenge_purposes(tx: &Transaction<'_>, id: Id, purposes: &[Id]) -> Result<()> {
-        tx.execute("DELETE FROM challenge_purposes WHERE challenge_id = ?1", [id.to_string()])?;
+        tx.execute(
+            "DELETE FROM challenge_purposes WHERE challenge_id = ?1",
+            [id.to_string()],
+        )?;
         for p in purposes {
             Self::ensure_exists(tx, Kind::Purpose, *p)?;
             tx.execute(
@@ -361,7 +392,11 @@ impl Journal {
         self.challenge(c.meta.id)
     }
 
-    fn challenge_rows(&self, filter: &str, args: &[&dyn rusqlite::ToSql]) -> Result<Vec<Challenge>> {
+    fn challenge_rows(
+        &self,
+        filter: &str,
+        args: &[&dyn rusqlite::ToSql],
+    ) -> Result<Vec<Challenge>> {
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT {META_COLS}, skill, goal, measure_name, measure_unit, higher_is_better, difficulty, target_rate, status FROM challenges {filter}"
         ))?;
@@ -448,7 +483,10 @@ impl Journal {
     // ------------------------------------------------------------ sessions
 
     fn write_feedback(tx: &Transaction<'_>, session: Id, fb: &[Feedback]) -> Result<()> {
-        tx.execute("DELETE FROM feedback WHERE session_id = ?1", [session.to_string()])?;
+        tx.execute(
+            "DELETE FROM feedback WHERE session_id = ?1",
+            [session.to_string()],
+        )?;
         for (i, f) in fb.iter().enumerate() {
             tx.execute(
                 "INSERT INTO feedback (id, session_id, position, source, delay_min, worked, change) VALUES (?1,?2,?3,?4,?5,?6,?7)",
@@ -471,7 +509,13 @@ impl Journal {
         self.with_tx(|tx| {
             Self::ensure_exists(tx, Kind::Challenge, challenge_id)?;
             Self::insert_session(tx, &s)?;
-            reindex(tx, Kind::Session, s.meta.id, s.meta.when.day, &body_session(&s))
+            reindex(
+                tx,
+                Kind::Session,
+                s.meta.id,
+                s.meta.when.day,
+                &body_session(&s),
+            )
         })?;
         self.session(s.meta.id)
     }
@@ -543,7 +587,9 @@ impl Journal {
     /// Sessions, oldest first; only one challenge's when `challenge` is given.
     pub fn sessions(&self, challenge: Option<Id>) -> Result<Vec<Session>> {
         match challenge {
-            Some(c) => self.session_rows("WHERE challenge_id = ?1 ORDER BY at, id", &[&c.to_string()]),
+            Some(c) => {
+                self.session_rows("WHERE challenge_id = ?1 ORDER BY at, id", &[&c.to_string()])
+            }
             None => self.session_rows("ORDER BY at, id", &[]),
         }
     }
@@ -578,10 +624,22 @@ impl Journal {
 
     fn write_reflection_links(tx: &Transaction<'_>, r: &Reflection) -> Result<()> {
         let id = r.meta.id.to_string();
-        tx.execute("DELETE FROM reflection_tags WHERE reflection_id = ?1", [&id])?;
-        tx.execute("DELETE FROM reflection_sessions WHERE reflection_id = ?1", [&id])?;
-        tx.execute("DELETE FROM reflection_challenges WHERE reflection_id = ?1", [&id])?;
-        tx.execute("DELETE FROM reflection_purposes WHERE reflection_id = ?1", [&id])?;
+        tx.execute(
+            "DELETE FROM reflection_tags WHERE reflection_id = ?1",
+            [&id],
+        )?;
+        tx.execute(
+            "DELETE FROM reflection_sessions WHERE reflection_id = ?1",
+            [&id],
+        )?;
+        tx.execute(
+            "DELETE FROM reflection_challenges WHERE reflection_id = ?1",
+            [&id],
+        )?;
+        tx.execute(
+            "DELETE FROM reflection_purposes WHERE reflection_id = ?1",
+            [&id],
+        )?;
         for t in &r.tags {
             tx.execute(
                 "INSERT OR IGNORE INTO reflection_tags (reflection_id, tag) VALUES (?1, ?2)",
@@ -589,14 +647,31 @@ impl Journal {
             )?;
         }
         for (kind, table, col, ids) in [
-            (Kind::Session, "reflection_sessions", "session_id", &r.session_ids),
-            (Kind::Challenge, "reflection_challenges", "challenge_id", &r.challenge_ids),
-            (Kind::Purpose, "reflection_purposes", "purpose_id", &r.purpose_ids),
+            (
+                Kind::Session,
+                "reflection_sessions",
+                "session_id",
+                &r.session_ids,
+            ),
+            (
+                Kind::Challenge,
+                "reflection_challenges",
+                "challenge_id",
+                &r.challenge_ids,
+            ),
+            (
+                Kind::Purpose,
+                "reflection_purposes",
+                "purpose_id",
+                &r.purpose_ids,
+            ),
         ] {
             for target in ids {
                 Self::ensure_exists(tx, kind, *target)?;
                 tx.execute(
-                    &format!("INSERT OR IGNORE INTO {table} (reflection_id, {col}) VALUES (?1, ?2)"),
+                    &format!(
+                        "INSERT OR IGNORE INTO {table} (reflection_id, {col}) VALUES (?1, ?2)"
+                    ),
                     params![id, target.to_string()],
                 )?;
             }
@@ -659,7 +734,11 @@ impl Journal {
         self.reflection(r.meta.id)
     }
 
-    fn reflection_rows(&self, filter: &str, args: &[&dyn rusqlite::ToSql]) -> Result<Vec<Reflection>> {
+    fn reflection_rows(
+        &self,
+        filter: &str,
+        args: &[&dyn rusqlite::ToSql],
+    ) -> Result<Vec<Reflection>> {
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT {META_COLS}, text, description, feelings, evaluation, analysis, conclusion, action_plan FROM reflections {filter}"
         ))?;
@@ -684,9 +763,9 @@ impl Journal {
         let mut out: Vec<Reflection> = rows.collect::<rusqlite::Result<_>>()?;
         for r in &mut out {
             let id = r.meta.id;
-            let mut st = self
-                .conn
-                .prepare_cached("SELECT tag FROM reflection_tags WHERE reflection_id = ?1 ORDER BY tag")?;
+            let mut st = self.conn.prepare_cached(
+                "SELECT tag FROM reflection_tags WHERE reflection_id = ?1 ORDER BY tag",
+            )?;
             r.tags = st
                 .query_map([id.to_string()], |row| row.get(0))?
                 .collect::<rusqlite::Result<_>>()?;
@@ -918,7 +997,9 @@ impl Journal {
         let mut out = Vec::new();
         for row in rows {
             let (kind, id, day, snip) = row?;
-            let Some(kind) = Kind::parse(&kind) else { continue };
+            let Some(kind) = Kind::parse(&kind) else {
+                continue;
+            };
             let (snippet, highlights) = split_highlights(&snip);
             out.push(SearchHit {
                 kind,
@@ -940,7 +1021,11 @@ pub(crate) fn fts_query(q: &str) -> Option<String> {
         .filter(|t| !t.is_empty())
         .map(|t| format!("\"{}\"*", t.to_lowercase()))
         .collect();
-    if terms.is_empty() { None } else { Some(terms.join(" ")) }
+    if terms.is_empty() {
+        None
+    } else {
+        Some(terms.join(" "))
+    }
 }
 
 /// Splits an FTS5 snippet with private-use markers into plain text and the
@@ -969,8 +1054,14 @@ mod tests {
 
     #[test]
     fn fts_query_quotes_every_term_as_a_prefix() {
-        assert_eq!(fts_query("prac feed").as_deref(), Some("\"prac\"* \"feed\"*"));
-        assert_eq!(fts_query("\"; DROP TABLE x; --").as_deref(), Some("\"drop\"* \"table\"* \"x\"*"));
+        assert_eq!(
+            fts_query("prac feed").as_deref(),
+            Some("\"prac\"* \"feed\"*")
+        );
+        assert_eq!(
+            fts_query("\"; DROP TABLE x; --").as_deref(),
+            Some("\"drop\"* \"table\"* \"x\"*")
+        );
         assert_eq!(fts_query("  ** ").as_deref(), None);
         assert_eq!(fts_query("Übung").as_deref(), Some("\"übung\"*"));
     }

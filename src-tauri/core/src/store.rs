@@ -39,8 +39,10 @@ pub(crate) fn open_connection(path: &Path, key: &DbKey, create: bool) -> Result<
         .map_err(|_| damaged())?;
     drop(lit);
     // Prove the key (and the header) before anything can write.
-    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))
-        .map_err(|_| damaged())?;
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+        r.get::<_, i64>(0)
+    })
+    .map_err(|_| damaged())?;
     conn.execute_batch(
         "PRAGMA journal_mode = WAL;
          PRAGMA synchronous = FULL;
@@ -76,7 +78,8 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
 
 /// SQLCipher's version string, for `asym unlock` and diagnostics.
 pub(crate) fn cipher_version(conn: &Connection) -> Option<String> {
-    conn.query_row("PRAGMA cipher_version", [], |r| r.get(0)).ok()
+    conn.query_row("PRAGMA cipher_version", [], |r| r.get(0))
+        .ok()
 }
 
 #[cfg(test)]
@@ -92,7 +95,9 @@ mod tests {
         let mut c = open_connection(&path, &key, true).unwrap();
         migrate(&mut c).unwrap();
         migrate(&mut c).unwrap();
-        let v: i64 = c.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        let v: i64 = c
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(v, SCHEMA_VERSION);
         assert!(cipher_version(&c).is_some(), "SQLCipher must be linked");
     }
@@ -109,7 +114,11 @@ mod tests {
         )
         .unwrap();
         let n: i64 = c
-            .query_row("SELECT count(*) FROM search_index WHERE search_index MATCH 'prac*'", [], |r| r.get(0))
+            .query_row(
+                "SELECT count(*) FROM search_index WHERE search_index MATCH 'prac*'",
+                [],
+                |r| r.get(0),
+            )
             .unwrap();
         assert_eq!(n, 1);
     }

@@ -248,7 +248,11 @@ mod tests {
     use super::*;
 
     fn fast() -> KdfParams {
-        KdfParams { m_kib: 64, t: 1, p: 1 }
+        KdfParams {
+            m_kib: 64,
+            t: 1,
+            p: 1,
+        }
     }
 
     #[test]
@@ -256,9 +260,14 @@ mod tests {
         let key = DbKey::generate().unwrap();
         let rk = RecoveryKey::generate().unwrap();
         let pass = Passphrase::new("correct horse".into());
-        let meta =
-            JournalMeta::new("j1".into(), &key, KeyMode::Passphrase, Some((&pass, fast())), &rk)
-                .unwrap();
+        let meta = JournalMeta::new(
+            "j1".into(),
+            &key,
+            KeyMode::Passphrase,
+            Some((&pass, fast())),
+            &rk,
+        )
+        .unwrap();
         let a = meta.unwrap_with_passphrase(&pass).unwrap();
         let b = meta.unwrap_with_recovery(&rk).unwrap();
         assert_eq!(a.expose_bytes_dangerously(), key.expose_bytes_dangerously());
@@ -270,15 +279,23 @@ mod tests {
         let key = DbKey::generate().unwrap();
         let rk = RecoveryKey::generate().unwrap();
         let pass = Passphrase::new("correct horse".into());
-        let meta =
-            JournalMeta::new("j1".into(), &key, KeyMode::Passphrase, Some((&pass, fast())), &rk)
-                .unwrap();
+        let meta = JournalMeta::new(
+            "j1".into(),
+            &key,
+            KeyMode::Passphrase,
+            Some((&pass, fast())),
+            &rk,
+        )
+        .unwrap();
         let e = meta
             .unwrap_with_passphrase(&Passphrase::new("battery staple".into()))
             .unwrap_err();
         assert_eq!(e.kind(), "wrong_key");
         let other = RecoveryKey::generate().unwrap();
-        assert_eq!(meta.unwrap_with_recovery(&other).unwrap_err().kind(), "wrong_key");
+        assert_eq!(
+            meta.unwrap_with_recovery(&other).unwrap_err().kind(),
+            "wrong_key"
+        );
     }
 
     #[test]
@@ -297,7 +314,10 @@ mod tests {
         let rk = RecoveryKey::generate().unwrap();
         let mut meta = JournalMeta::new("j1".into(), &key, KeyMode::Keyring, None, &rk).unwrap();
         meta.journal_id = "j2".into();
-        assert_eq!(meta.unwrap_with_recovery(&rk).unwrap_err().kind(), "wrong_key");
+        assert_eq!(
+            meta.unwrap_with_recovery(&rk).unwrap_err().kind(),
+            "wrong_key"
+        );
     }
 
     #[test]
