@@ -21,8 +21,12 @@
 //! `ln|y − A₀|` is regressed on `x` (exponential), `ln(x+1)` (power) or both (APEX), which gives
 //! the rates; `A` and `B` then follow from a linear regression of `y` on `f(x)` for those rates.
 //! Five trial `A₀` (1 %, 5 %, 20 %, 50 % and 100 % of the observed span beyond the best value)
-//! are tried on at most 400 evenly spaced points, and LM starts once per model from the best.
-//! APEX also tries the best exponential and power rates as starts.
+//! give five log-linear starts; a coarse grid of rates (α from 0.1/x_max to 100/x_max, β from
+//! 0.1 to 2.7) adds more, because APEX in particular has a spurious optimum at α → 0 (the
+//! power-law boundary) that a single start falls into. Starts are scored on at most 400 evenly
+//! spaced points; LM runs from the best three on those points, then once on all the data from
+//! the winner, which keeps the cost of 10,000 points low. A model more than 50 AICc units
+//! behind on those 400 points is not refined at all ([`Exclusion::ScreenedOut`]).
 //!
 //! **Physical range.** When the caller gives the measure's range (0..=1 for accuracy), a model
 //! whose asymptote falls outside it is dropped; if every model is dropped the answer is
@@ -89,6 +93,10 @@ const START_SUBSAMPLE: usize = 400;
 
 /// LM runs per model, from the best start values.
 const LM_STARTS: usize = 3;
+
+/// A model whose AICc on the start subsample is this far behind the best is not refined on
+/// all the data (see [`Exclusion::ScreenedOut`]).
+const SCREEN_DELTA: f64 = 50.0;
 
 /// Answers beyond this are reported as this (practically "never").
 const CAP: f64 = 1e300;
@@ -233,6 +241,13 @@ pub enum Exclusion {
     /// Levenberg–Marquardt did not converge, or the parameters are not identifiable
     /// (singular `JᵀJ`).
     NotConverged,
+    /// With more than 400 points, the model's AICc on the 400-point subsample used for start
+    /// values was more than 50 units behind the best; since AICc differences grow about in
+    /// proportion to `n`, it could not win on all the data and was not refined.
+    ScreenedOut {
+        /// Its AICc minus the best AICc, on the subsample.
+        subsample_delta_aicc: f64,
+    },
     /// The fitted asymptote lies outside the physical range.
     AsymptoteOutsideRange {
         /// The fitted asymptote.
@@ -628,24 +643,28 @@ fn natural_params(fit: &RawFit, center: f64, scale: f64) -> Params {
 }
 
 fn fit_all(data: &Data, sign: f64) -> Vec<Result<RawFit, Exclusion>> {
+    let n = data.len();
     let sub = data.subsample(START_SUBSAMPLE);
+    let subsampled = sub.len() < n;
     let x_max = data
         .x
         .iter()
         .copied()
         .fold(0.0, f64::max)
         .max(f64::MIN_POSITIVE);
-    let exp = fit_model(data, &sub, Model::Exponential, sign, x_max, &[]);
-    let pow = fit_model(data, &sub, Model::Power, sign, x_max, &[]);
-    let mut extra = Vec::new();
+
+    // Phase 1: multi-start on the subsample (all the data when n ≤ 400).
+    let exp = fit_subsample(&sub, n, Model::Exponential, sign, x_max, &[]);
+    let pow = fit_subsample(&sub, n, Model::Power, sign, x_max, &[]);
     let exp_alpha = exp
         .as_ref()
         .ok()
-        .map(|f| rates(f.model, f.theta.as_slice()).0);
+        .map(|f| rates(Model::Exponential, f.1.as_slice()).0);
     let pow_beta = pow
         .as_ref()
         .ok()
-        .map(|f| rates(f.model, f.theta.as_slice()).1);
+        .map(|f| rates(Model::Power, f.1.as_slice()).1);
+    let mut extra = Vec::new();
     if let Some(a) = exp_alpha {
         extra.push((a, 0.05));
     }
@@ -655,47 +674,82 @@ fn fit_all(data: &Data, sign: f64) -> Vec<Result<RawFit, Exclusion>> {
     if let (Some(a), Some(b)) = (exp_alpha, pow_beta) {
         extra.push((a / 2.0, b / 2.0));
     }
-    let apex = fit_model(data, &sub, Model::Apex, sign, x_max, &extra);
-    vec![exp, pow, apex]
+    let apex = fit_subsample(&sub, n, Model::Apex, sign, x_max, &extra);
+    let phase1 = [
+        (Model::Exponential, exp),
+        (Model::Power, pow),
+        (Model::Apex, apex),
+    ];
+
+    // Screening: a model far behind on the subsample cannot catch up on 25× more data of the
+    // same curve, so it is not refined (this keeps 10,000-point fits fast: a power law fitted
+    // to exponential data crawls along a flat valley with A running away).
+    let sub_aicc = |model: Model, objective: f64| {
+        aicc(
+            (2.0 * objective).max(floor_rss(sub.len(), 1.0)),
+            sub.len(),
+            model.parameter_count(),
+        )
+    };
+    let best_sub = phase1
+        .iter()
+        .filter_map(|(m, r)| r.as_ref().ok().and_then(|(o, _)| sub_aicc(*m, *o)))
+        .fold(f64::INFINITY, f64::min);
+
+    // Phase 2: refine on all the data and compute the covariance.
+    phase1
+        .into_iter()
+        .map(|(model, result)| {
+            let (objective, theta) = result?;
+            if !subsampled {
+                return finish(data, model, sign, theta);
+            }
+            if let Some(c) = sub_aicc(model, objective)
+                && c - best_sub > SCREEN_DELTA
+            {
+                return Err(Exclusion::ScreenedOut {
+                    subsample_delta_aicc: c - best_sub,
+                });
+            }
+            let (_, theta) = run_lm(data, model, sign, theta).ok_or(Exclusion::NotConverged)?;
+            finish(data, model, sign, theta)
+        })
+        .collect()
 }
 
-fn fit_model(
-    data: &Data,
+/// Best of [`LM_STARTS`] LM runs on the subsample: `(½·RSS, θ)`.
+fn fit_subsample(
     sub: &Data,
+    n: usize,
     model: Model,
     sign: f64,
     x_max: f64,
     extra_rates: &[(f64, f64)],
-) -> Result<RawFit, Exclusion> {
-    let n = data.len();
+) -> Result<(f64, DVector<f64>), Exclusion> {
     let k = model.parameter_count();
-    if n <= k + 1 {
+    if n <= k + 1 || sub.len() <= k + 1 {
         return Err(Exclusion::TooFewPoints);
     }
-    let starts = start_values(sub, model, sign, x_max, extra_rates);
-    let mut best: Option<(f64, CurveProblem<'_>)> = None;
-    for start in starts.into_iter().take(LM_STARTS) {
-        let problem = CurveProblem::new(data, model, sign, start);
-        let (problem, report) = LevenbergMarquardt::new()
-            .with_ftol(1e-10)
-            .with_xtol(1e-10)
-            .with_gtol(1e-10)
-            .with_patience(60)
-            .minimize(problem);
-        let converged = matches!(
-            report.termination,
-            TerminationReason::Converged { .. }
-                | TerminationReason::Orthogonal
-                | TerminationReason::ResidualsZero
-                | TerminationReason::NoImprovementPossible(_)
-        );
-        let objective = report.objective_function;
-        if converged && objective.is_finite() && best.as_ref().is_none_or(|(o, _)| objective < *o) {
-            best = Some((objective, problem));
+    let mut best: Option<(f64, DVector<f64>)> = None;
+    for start in start_values(sub, model, sign, x_max, extra_rates)
+        .into_iter()
+        .take(LM_STARTS)
+    {
+        if let Some((objective, theta)) = run_lm(sub, model, sign, start)
+            && best.as_ref().is_none_or(|(o, _)| objective < *o)
+        {
+            best = Some((objective, theta));
         }
     }
-    let (_, problem) = best.ok_or(Exclusion::NotConverged)?;
+    best.ok_or(Exclusion::NotConverged)
+}
+
+/// RSS and the Jacobian covariance at `theta` on all the data.
+fn finish(data: &Data, model: Model, sign: f64, theta: DVector<f64>) -> Result<RawFit, Exclusion> {
     use levenberg_marquardt::LeastSquaresProblem;
+    let n = data.len();
+    let k = model.parameter_count();
+    let problem = CurveProblem::new(data, model, sign, theta);
     let residuals = problem.residuals().ok_or(Exclusion::NotConverged)?;
     let jacobian = problem.jacobian().ok_or(Exclusion::NotConverged)?;
     let rss_scaled = residuals.norm_squared();
@@ -718,6 +772,31 @@ fn fit_model(
         rss_scaled,
         cov,
     })
+}
+
+/// One Levenberg–Marquardt run; the objective `½·RSS` and parameters if it converged.
+fn run_lm(
+    data: &Data,
+    model: Model,
+    sign: f64,
+    start: DVector<f64>,
+) -> Option<(f64, DVector<f64>)> {
+    let problem = CurveProblem::new(data, model, sign, start);
+    let (problem, report) = LevenbergMarquardt::new()
+        .with_ftol(1e-8)
+        .with_xtol(1e-8)
+        .with_gtol(1e-10)
+        .with_patience(60)
+        .minimize(problem);
+    let converged = matches!(
+        report.termination,
+        TerminationReason::Converged { .. }
+            | TerminationReason::Orthogonal
+            | TerminationReason::ResidualsZero
+            | TerminationReason::NoImprovementPossible(_)
+    );
+    let objective = report.objective_function;
+    (converged && objective.is_finite()).then(|| (objective, problem.theta().clone()))
 }
 
 /// Start values (see the module doc), best first by RSS on the subsample.
