@@ -30,11 +30,13 @@ data="$work/journal"
 # 1. A journal, made the way a person would: with the CLI. Its output holds a recovery
 #    key, so it stays in the scratch folder and is never printed.
 expect_unlock=yes
-if [ -x "$cli" ] && "$cli" --data-dir "$data" init </dev/null >"$work/init.log" 2>&1; then
+if [ -x "$cli" ] && "$cli" --data-dir "$data" init </dev/null >"$work/init.log" 2>&1 \
+    && [ -n "$(ls -A "$data" 2>/dev/null)" ]; then
     echo "journal created with: asym --data-dir DIR init"
 else
     expect_unlock=no
-    echo "WARNING: \`asym init\` is not available or failed; checking the no-journal window instead."
+    echo "WARNING: \`asym init\` is not available, failed or created nothing;"
+    echo "         checking the no-journal window instead (no unlock, no typing)."
     sed -n '1,5p' "$work/init.log" 2>/dev/null | grep -iv 'recovery' || true
 fi
 

@@ -110,7 +110,13 @@ function showPassphrase(status: JournalStatus): void {
   });
   show(
     el("h1", { text: "Unlock your journal" }),
-    el("p", { class: "muted" }, "This journal is protected by a passphrase. ", el("code", { text: status.dataDir })),
+    el(
+      "p",
+      { class: "muted" },
+      "The journal in ",
+      el("code", { text: status.dataDir }),
+      " is protected by a passphrase.",
+    ),
     form,
   );
   input.focus();
@@ -118,7 +124,8 @@ function showPassphrase(status: JournalStatus): void {
 
 /** A one-line label for an item whose exact shape belongs to the core. */
 function labelOf(item: Item): string {
-  for (const field of ["text", "title", "name", "statement", "summary", "description", "note"]) {
+  const fields = ["text", "title", "skill", "description", "note", "notes", "name", "summary"];
+  for (const field of fields) {
     const value = item[field];
     if (typeof value === "string" && value.trim() !== "") return value;
   }
@@ -126,7 +133,8 @@ function labelOf(item: Item): string {
 }
 
 function itemList(items: Item[], className = ""): HTMLUListElement {
-  return el("ul", { class: "items" }, ...items.map((item) => el("li", { class: className, text: labelOf(item) })));
+  const rows = items.map((item) => el("li", { class: className, text: labelOf(item) }));
+  return el("ul", { class: "items" }, ...rows);
 }
 
 function formatDate(iso: string): string {

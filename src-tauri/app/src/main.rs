@@ -162,8 +162,8 @@ async fn add_reflection(shell: State<'_, SharedShell>, text: String) -> CommandR
                 "A reflection needs some text. Write a line, then add it.",
             ));
         }
-        let guard = shell.journal();
-        let journal = guard.as_ref().ok_or_else(CommandError::locked)?;
+        let mut guard = shell.journal();
+        let journal = guard.as_mut().ok_or_else(CommandError::locked)?;
         journal.add_reflection(NewReflection {
             text: Some(text),
             ..Default::default()
