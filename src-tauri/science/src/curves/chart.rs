@@ -13,7 +13,7 @@ use std::error::Error;
 use plotters::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::{CurveFit, Point, Units, explain::number};
+use super::{CurveFit, Direction, Point, Units, explain::number};
 
 /// What to write on the chart.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -150,6 +150,8 @@ fn draw(
             .configure_mesh()
             .x_desc(axis_label(&options.x_label, &options.units.practice))
             .y_desc(axis_label(&options.y_label, &options.units.measure))
+            .x_label_formatter(&|v| tick(*v, x1 - x0))
+            .y_label_formatter(&|v| tick(*v, y1 - y0))
             .light_line_style(WHITE.mix(0.0))
             .draw()?;
 
@@ -161,12 +163,17 @@ fn draw(
                     [(x0, band.low), (x1, band.high)],
                     CEILING_COLOR.mix(0.15).filled(),
                 )))?
-                .label(format!(
-                    "Ceiling {} ({level:.0} % band {}–{})",
+                .label(clean_label(&format!(
+                    "Ceiling {}{unit} ({level:.0} % band {}–{})",
                     number(fit.asymptote),
                     number(band.low),
-                    number(band.high)
-                ))
+                    number(band.high),
+                    unit = if options.units.measure.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" {}", options.units.measure)
+                    },
+                )))
                 .legend(|(x, y)| {
                     Rectangle::new(
                         [(x, y - 5), (x + 20, y + 5)],
@@ -208,11 +215,24 @@ fn draw(
             .configure_series_labels()
             .background_style(WHITE.mix(0.85))
             .border_style(BLACK.mix(0.3))
-            .position(SeriesLabelPosition::UpperRight)
+            // Rising curves fill the upper right, falling ones the lower right.
+            .position(match fit.map(|f| f.direction) {
+                Some(Direction::HigherIsBetter) => SeriesLabelPosition::LowerRight,
+                _ => SeriesLabelPosition::UpperRight,
+            })
             .draw()?;
         root.present()?;
     }
     Ok(())
+}
+
+/// A tick label; values within rounding error of zero are zero.
+fn tick(v: f64, span: f64) -> String {
+    if v.abs() <= 1e-9 * span.abs() {
+        "0".to_owned()
+    } else {
+        number(v)
+    }
 }
 
 /// A non-degenerate, finite range around `(lo, hi)` with 5 % padding.

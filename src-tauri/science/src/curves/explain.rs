@@ -209,7 +209,7 @@ pub fn explain_refusal(refusal: &Refusal, direction: Direction, units: &Units) -
             "More measurements near your current level will show where you actually level off."
                 .to_owned(),
         ],
-        Refusal::NoPlateauYet { .. } => vec![
+        Refusal::NoPlateauYet => vec![
             "You are still improving steadily, and the data do not yet show where you will level \
              off, so no ceiling is estimated."
                 .to_owned(),

@@ -241,6 +241,9 @@ pub enum Exclusion {
     /// Levenberg–Marquardt did not converge, or the parameters are not identifiable
     /// (singular `JᵀJ`).
     NotConverged,
+    /// LM did not converge because it kept pushing the asymptote away from the data (more
+    /// than three times the data's spread beyond its best value): the data show no bend yet.
+    NoPlateau,
     /// With more than 400 points, the model's AICc on the 400-point subsample used for start
     /// values was more than 50 units behind the best; since AICc differences grow about in
     /// proportion to `n`, it could not win on all the data and was not refined.
@@ -367,14 +370,10 @@ pub enum Refusal {
         /// The range's high end.
         high: f64,
     },
-    /// Still improving without a visible bend: the asymptote's interval is wider than the data.
+    /// Still improving without a visible bend: the fit pushes the asymptote away from the
+    /// data, or its interval is wider on each side than the whole spread of the data.
     #[error("no plateau yet: the asymptote cannot be located")]
-    NoPlateauYet {
-        /// The point estimate (not to be shown as a fact).
-        asymptote: f64,
-        /// Its interval.
-        interval: Interval,
-    },
+    NoPlateauYet,
     /// The options were unusable (confidence outside (0, 1), a range with low ≥ high).
     #[error("invalid options: {message}")]
     InvalidOptions {
@@ -493,6 +492,9 @@ pub fn fit_learning_curve(points: &[Point], options: &FitOptions) -> Result<Curv
                 high: range.high,
             });
         }
+        if excluded.iter().any(|e| e.why == Exclusion::NoPlateau) {
+            return Err(Refusal::NoPlateauYet);
+        }
         return Err(Refusal::NotConverged);
     }
 
@@ -535,10 +537,7 @@ pub fn fit_learning_curve(points: &[Point], options: &FitOptions) -> Result<Curv
         high: params.asymptote + half_width,
     };
     if half_width.is_nan() || half_width > y_max - y_min {
-        return Err(Refusal::NoPlateauYet {
-            asymptote: params.asymptote,
-            interval: finite_interval(asymptote_interval),
-        });
+        return Err(Refusal::NoPlateauYet);
     }
     if let Some(range) = options.range {
         asymptote_interval.low = asymptote_interval.low.max(range.low);
@@ -711,8 +710,11 @@ fn fit_all(data: &Data, sign: f64) -> Vec<Result<RawFit, Exclusion>> {
                     subsample_delta_aicc: c - best_sub,
                 });
             }
-            let (_, theta) = run_lm(data, model, sign, theta).ok_or(Exclusion::NotConverged)?;
-            finish(data, model, sign, theta)
+            match run_lm(data, model, sign, theta) {
+                LmRun::Converged(_, theta) => finish(data, model, sign, theta),
+                LmRun::Failed(theta) if ran_away(data, sign, &theta) => Err(Exclusion::NoPlateau),
+                LmRun::Failed(_) => Err(Exclusion::NotConverged),
+            }
         })
         .collect()
 }
@@ -731,17 +733,25 @@ fn fit_subsample(
         return Err(Exclusion::TooFewPoints);
     }
     let mut best: Option<(f64, DVector<f64>)> = None;
+    let mut runaway = false;
     for start in start_values(sub, model, sign, x_max, extra_rates)
         .into_iter()
         .take(LM_STARTS)
     {
-        if let Some((objective, theta)) = run_lm(sub, model, sign, start)
-            && best.as_ref().is_none_or(|(o, _)| objective < *o)
-        {
-            best = Some((objective, theta));
+        match run_lm(sub, model, sign, start) {
+            LmRun::Converged(objective, theta) => {
+                if best.as_ref().is_none_or(|(o, _)| objective < *o) {
+                    best = Some((objective, theta));
+                }
+            }
+            LmRun::Failed(theta) => runaway |= ran_away(sub, sign, &theta),
         }
     }
-    best.ok_or(Exclusion::NotConverged)
+    match best {
+        Some(found) => Ok(found),
+        None if runaway => Err(Exclusion::NoPlateau),
+        None => Err(Exclusion::NotConverged),
+    }
 }
 
 /// RSS and the Jacobian covariance at `theta` on all the data.
@@ -774,13 +784,16 @@ fn finish(data: &Data, model: Model, sign: f64, theta: DVector<f64>) -> Result<R
     })
 }
 
-/// One Levenberg–Marquardt run; the objective `½·RSS` and parameters if it converged.
-fn run_lm(
-    data: &Data,
-    model: Model,
-    sign: f64,
-    start: DVector<f64>,
-) -> Option<(f64, DVector<f64>)> {
+/// The outcome of one Levenberg–Marquardt run.
+enum LmRun {
+    /// Converged: `½·RSS` and the parameters.
+    Converged(f64, DVector<f64>),
+    /// Stopped without converging, at these parameters.
+    Failed(DVector<f64>),
+}
+
+/// One Levenberg–Marquardt run.
+fn run_lm(data: &Data, model: Model, sign: f64, start: DVector<f64>) -> LmRun {
     let problem = CurveProblem::new(data, model, sign, start);
     let (problem, report) = LevenbergMarquardt::new()
         .with_ftol(1e-8)
@@ -796,7 +809,21 @@ fn run_lm(
             | TerminationReason::NoImprovementPossible(_)
     );
     let objective = report.objective_function;
-    (converged && objective.is_finite()).then(|| (objective, problem.theta().clone()))
+    if converged && objective.is_finite() {
+        LmRun::Converged(objective, problem.theta().clone())
+    } else {
+        LmRun::Failed(problem.theta().clone())
+    }
+}
+
+/// Whether parameters put the asymptote more than three spreads of `y` beyond its best value.
+fn ran_away(data: &Data, sign: f64, theta: &DVector<f64>) -> bool {
+    let y_min = data.y.iter().copied().fold(f64::INFINITY, f64::min);
+    let y_max = data.y.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let span = y_max - y_min;
+    let extreme = if sign > 0.0 { y_min } else { y_max };
+    let beyond = sign * (extreme - theta[0]);
+    beyond.is_nan() || beyond > 3.0 * span
 }
 
 /// Start values (see the module doc), best first by RSS on the subsample.
@@ -986,20 +1013,6 @@ fn projection_intervals(fit: &RawFit, x0: f64, options: &FitOptions) -> (Interva
 
 fn finite_rate(v: f64) -> f64 {
     if v.is_finite() { v.max(0.0) } else { CAP }
-}
-
-fn finite_interval(i: Interval) -> Interval {
-    let f = |v: f64| {
-        if v.is_finite() {
-            v
-        } else {
-            v.signum() * f64::MAX
-        }
-    };
-    Interval {
-        low: f(i.low),
-        high: f(i.high),
-    }
 }
 
 fn all_finite(fit: &CurveFit) -> bool {
