@@ -34,6 +34,10 @@ pub(crate) fn open_connection(path: &Path, key: &DbKey, create: bool) -> Result<
     }
     let damaged = || Error::Damaged(path.parent().unwrap_or(path).to_path_buf());
     let conn = Connection::open_with_flags(path, flags).map_err(|_| damaged())?;
+    // SQLCipher logs decryption failures to stderr by default; a person must
+    // see our one sentence, not its internals.
+    conn.execute_batch("PRAGMA cipher_log_level = NONE;")
+        .map_err(|_| damaged())?;
     let lit = key.sqlcipher_literal_dangerously();
     conn.execute_batch(&format!("PRAGMA key = \"{}\";", lit.as_str()))
         .map_err(|_| damaged())?;
