@@ -32,12 +32,14 @@ pub enum ScienceError {
         /// The value given.
         value: f64,
     },
-    /// A number that must be finite and positive (a step size, a margin) was not.
-    #[error("{name} must be a finite positive number, got {value}")]
-    NotPositive {
+    /// A setting (a step size, a margin, a difficulty) outside what it can be.
+    #[error("{name} must be {expected}, got {value}")]
+    InvalidSetting {
         /// Which setting.
         name: String,
         /// The value given.
         value: f64,
+        /// What it must be.
+        expected: String,
     },
 }

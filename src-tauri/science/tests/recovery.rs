@@ -92,7 +92,7 @@ const CASES: &[Case] = &[
 ];
 
 fn direction(seed: u64) -> Direction {
-    if seed % 2 == 0 {
+    if seed.is_multiple_of(2) {
         Direction::LowerIsBetter
     } else {
         Direction::HigherIsBetter

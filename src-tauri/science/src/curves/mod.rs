@@ -582,7 +582,7 @@ fn validate(options: &FitOptions) -> Result<(), Refusal> {
         return Err(Refusal::InvalidOptions {
             message: format!(
                 "confidence {} must be between 0 and 1 (e.g. 0.95)",
-                options.confidence
+                describe(options.confidence)
             ),
         });
     }
@@ -591,12 +591,26 @@ fn validate(options: &FitOptions) -> Result<(), Refusal> {
     {
         return Err(Refusal::InvalidOptions {
             message: format!(
-                "physical range {}..{} must have low < high",
-                range.low, range.high
+                "physical range {} to {} must have low < high",
+                describe(range.low),
+                describe(range.high)
             ),
         });
     }
     Ok(())
+}
+
+/// A number for a message: non-finite values in words.
+fn describe(v: f64) -> String {
+    if v.is_nan() {
+        "not a number".to_owned()
+    } else if v == f64::INFINITY {
+        "+∞".to_owned()
+    } else if v == f64::NEG_INFINITY {
+        "−∞".to_owned()
+    } else {
+        v.to_string()
+    }
 }
 
 /// Keeps finite points with `x ≥ 0` and magnitudes within [`MAX_MAGNITUDE`], sorted by `x`

@@ -32,7 +32,7 @@ use crate::error::ScienceError;
 use crate::stats::{self, Interval};
 
 pub use flow::{FlowChannel, FlowReading, MIN_FLOW_HISTORY, Rating, flow_channel};
-pub use staircase::{Staircase, kaernbach_ratio, suggest_next_difficulty};
+pub use staircase::{MAX_SETTING, Staircase, kaernbach_ratio, suggest_next_difficulty};
 
 /// The default target success rate (Wilson et al. 2019).
 pub const DEFAULT_TARGET: f64 = 0.85;
@@ -155,9 +155,10 @@ pub fn classify(
         return Err(ScienceError::InvalidTarget { value: target });
     }
     if !(options.margin.is_finite() && options.margin >= 0.0) {
-        return Err(ScienceError::NotPositive {
+        return Err(ScienceError::InvalidSetting {
             name: "margin".to_owned(),
             value: options.margin,
+            expected: "finite and at least 0".to_owned(),
         });
     }
     let interval = wilson_interval(successes, attempts, options.confidence)?;

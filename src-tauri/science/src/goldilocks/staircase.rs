@@ -28,15 +28,34 @@ pub fn kaernbach_ratio(target: f64) -> Result<f64, ScienceError> {
     }
 }
 
-fn check_step(step: f64) -> Result<(), ScienceError> {
-    if step.is_finite() && step > 0.0 {
+/// Largest magnitude accepted for a difficulty or a step, so that no sequence of steps a
+/// person could take overflows.
+pub const MAX_SETTING: f64 = 1e100;
+
+fn check(name: &str, value: f64, positive: bool) -> Result<(), ScienceError> {
+    let ok = value.is_finite() && value.abs() <= MAX_SETTING && (!positive || value > 0.0);
+    if ok {
         Ok(())
     } else {
-        Err(ScienceError::NotPositive {
-            name: "step_easier".to_owned(),
-            value: step,
+        Err(ScienceError::InvalidSetting {
+            name: name.to_owned(),
+            value,
+            expected: if positive {
+                "positive and at most 1e100".to_owned()
+            } else {
+                "finite and within ±1e100".to_owned()
+            },
         })
     }
+}
+
+/// Checks a target and step and returns `step_harder`.
+fn steps(step_easier: f64, target: f64) -> Result<f64, ScienceError> {
+    let ratio = kaernbach_ratio(target)?;
+    check("step_easier", step_easier, true)?;
+    let step_harder = step_easier * ratio;
+    check("step_harder (step_easier·(1−p)/p)", step_harder, true)?;
+    Ok(step_harder)
 }
 
 /// The next difficulty after `recent` outcomes (`true` = success) at `current`: each success
@@ -44,24 +63,19 @@ fn check_step(step: f64) -> Result<(), ScienceError> {
 /// does not change the result; use [`Staircase`] to track reversals or bounds.
 ///
 /// # Errors
-/// Invalid target, a step that is not finite and positive, or a non-finite `current`.
+/// Invalid target, a step that is not positive and at most [`MAX_SETTING`] (after the
+/// weighting too), or a `current` beyond ±[`MAX_SETTING`].
 pub fn suggest_next_difficulty(
     current: f64,
     recent: &[bool],
     step_easier: f64,
     target: f64,
 ) -> Result<f64, ScienceError> {
-    let ratio = kaernbach_ratio(target)?;
-    check_step(step_easier)?;
-    if !current.is_finite() {
-        return Err(ScienceError::NotPositive {
-            name: "current difficulty (finite)".to_owned(),
-            value: current,
-        });
-    }
+    let step_harder = steps(step_easier, target)?;
+    check("current difficulty", current, false)?;
     let successes = recent.iter().filter(|&&o| o).count() as f64;
     let failures = recent.len() as f64 - successes;
-    Ok(current + step_easier * (ratio * successes - failures))
+    Ok(current + step_harder * successes - step_easier * failures)
 }
 
 /// A weighted up-down staircase with optional bounds, usable in a session or a simulation.
@@ -85,18 +99,12 @@ impl Staircase {
     /// # Errors
     /// Invalid target or step, or a non-finite start.
     pub fn new(difficulty: f64, step_easier: f64, target: f64) -> Result<Self, ScienceError> {
-        let ratio = kaernbach_ratio(target)?;
-        check_step(step_easier)?;
-        if !difficulty.is_finite() {
-            return Err(ScienceError::NotPositive {
-                name: "difficulty (finite)".to_owned(),
-                value: difficulty,
-            });
-        }
+        let step_harder = steps(step_easier, target)?;
+        check("difficulty", difficulty, false)?;
         Ok(Staircase {
             difficulty,
             step_easier,
-            step_harder: step_easier * ratio,
+            step_harder,
             target,
             min: None,
             max: None,
