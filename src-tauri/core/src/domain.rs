@@ -62,7 +62,10 @@ pub struct When {
 }
 
 impl When {
+    /// From a local time; kept to the millisecond, as the store keeps it.
     pub fn from_local(t: DateTime<FixedOffset>) -> Self {
+        use chrono::SubsecRound;
+        let t = t.trunc_subsecs(3);
         When {
             at: t.with_timezone(&Utc),
             offset_secs: t.offset().local_minus_utc(),

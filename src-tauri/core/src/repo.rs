@@ -51,8 +51,14 @@ fn meta_from_row(r: &Row<'_>) -> rusqlite::Result<Meta> {
     })
 }
 
+/// Now, to the millisecond: the precision the store keeps.
+fn now_ms() -> DateTime<Utc> {
+    use chrono::SubsecRound;
+    Utc::now().trunc_subsecs(3)
+}
+
 fn new_meta(when: Option<chrono::DateTime<chrono::FixedOffset>>, private: bool) -> Meta {
-    let now = Utc::now();
+    let now = now_ms();
     Meta {
         id: Id::new(),
         when: when.map(When::from_local).unwrap_or_else(When::now),
@@ -306,7 +312,7 @@ impl Journal {
         p.title = p.title.trim().to_string();
         p.whom = trimmed(&p.whom);
         p.why = trimmed(&p.why);
-        p.meta.updated_at = Utc::now();
+        p.meta.updated_at = now_ms();
         self.with_tx(|tx| {
             Self::ensure_exists(tx, Kind::Purpose, p.meta.id)?;
             let m = &p.meta;
@@ -448,7 +454,7 @@ impl Journal {
         let mut c = c.clone();
         c.skill = c.skill.trim().to_string();
         c.goal = trimmed(&c.goal);
-        c.meta.updated_at = Utc::now();
+        c.meta.updated_at = now_ms();
         self.with_tx(|tx| {
             Self::ensure_exists(tx, Kind::Challenge, c.meta.id)?;
             let m = &c.meta;
@@ -597,7 +603,7 @@ impl Journal {
     pub fn update_session(&mut self, s: &Session) -> Result<Session> {
         s.data.validate()?;
         let mut s = s.clone();
-        s.meta.updated_at = Utc::now();
+        s.meta.updated_at = now_ms();
         self.with_tx(|tx| {
             Self::ensure_exists(tx, Kind::Session, s.meta.id)?;
             Self::ensure_exists(tx, Kind::Challenge, s.challenge_id)?;
@@ -789,7 +795,7 @@ impl Journal {
     pub fn update_reflection(&mut self, r: &Reflection) -> Result<Reflection> {
         let mut r = r.clone();
         Self::clean_reflection(&mut r)?;
-        r.meta.updated_at = Utc::now();
+        r.meta.updated_at = now_ms();
         self.with_tx(|tx| {
             Self::ensure_exists(tx, Kind::Reflection, r.meta.id)?;
             let m = &r.meta;
@@ -864,7 +870,7 @@ impl Journal {
         c.ratings.validate()?;
         let mut c = c.clone();
         c.note = trimmed(&c.note);
-        c.meta.updated_at = Utc::now();
+        c.meta.updated_at = now_ms();
         self.with_tx(|tx| {
             Self::ensure_exists(tx, Kind::Checkin, c.meta.id)?;
             let m = &c.meta;
@@ -942,7 +948,7 @@ impl Journal {
         a.description = a.description.trim().to_string();
         a.contingency = trimmed(&a.contingency);
         a.note = trimmed(&a.note);
-        a.meta.updated_at = Utc::now();
+        a.meta.updated_at = now_ms();
         self.with_tx(|tx| {
             Self::ensure_exists(tx, Kind::AuditItem, a.meta.id)?;
             let m = &a.meta;
