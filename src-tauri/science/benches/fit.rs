@@ -64,6 +64,17 @@ fn bench(c: &mut Criterion) {
         });
     }
     group.finish();
+
+    // What the app does most: a person's few dozen sessions.
+    let mut small = c.benchmark_group("fit_all_three_models_50_points");
+    for (name, params, x_max) in cases {
+        let data = points(&params, Direction::LowerIsBetter, 50, x_max, 7);
+        let options = FitOptions::new(Direction::LowerIsBetter);
+        small.bench_function(name, |b| {
+            b.iter(|| fit_learning_curve(black_box(&data), black_box(&options)));
+        });
+    }
+    small.finish();
 }
 
 criterion_group!(benches, bench);

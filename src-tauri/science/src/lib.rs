@@ -44,8 +44,7 @@
 //! // 17 of 20 recent attempts succeeded.
 //! let verdict = goldilocks::classify(17, 20, &ClassifyOptions::default())?;
 //! assert_eq!(verdict.zone, Zone::Goldilocks);
-//! println!("{}", serde_json_like(&verdict.evidence));
-//! # fn serde_json_like(s: &str) -> &str { s }
+//! println!("{}", verdict.evidence);
 //! # Ok::<(), asymptote_science::ScienceError>(())
 //! ```
 
