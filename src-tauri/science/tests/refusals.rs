@@ -139,6 +139,52 @@ fn asymptote_outside_the_physical_range() {
 }
 
 #[test]
+fn accuracy_approaching_the_top_of_the_scale_is_fitted_at_the_bound() {
+    // True ceiling exactly 1.0. Unconstrained fits land on either side of 1; those above (but
+    // within their interval of 1) are refitted with A held at 1 instead of being refused. Both
+    // raw noisy data (which can exceed 1, exercising the refit) and data clipped to [0, 1] (as
+    // real accuracies are) must give a fit within the range.
+    let truth = exponential(1.0, 0.6, 0.1);
+    let options = FitOptions::new(Direction::HigherIsBetter).with_range(0.0, 1.0);
+    let mut at_bound = 0;
+    for clip in [false, true] {
+        for seed in 0..10 {
+            let points: Vec<Point> =
+                synthetic(&truth, Direction::HigherIsBetter, 40, 60.0, 0.02, seed)
+                    .into_iter()
+                    .map(|p| Point::new(p.x, if clip { p.y.clamp(0.0, 1.0) } else { p.y }))
+                    .collect();
+            let fit = fit_learning_curve(&points, &options)
+                .unwrap_or_else(|r| panic!("seed {seed} clip {clip}: refused {r:?}"));
+            assert!(
+                fit.asymptote <= 1.0 && fit.asymptote > 0.95,
+                "seed {seed}: {}",
+                fit.asymptote
+            );
+            assert!(fit.asymptote_interval.high <= 1.0);
+            assert!(fit.asymptote_interval.contains(fit.asymptote));
+            for m in &fit.models {
+                assert!(m.params.asymptote <= 1.0);
+                if m.asymptote_at_bound {
+                    assert_eq!(m.params.asymptote, 1.0);
+                }
+            }
+            if fit.asymptote_at_bound {
+                at_bound += 1;
+                let text = explain(
+                    &Ok(fit),
+                    Direction::HigherIsBetter,
+                    &Units::new("", "sessions"),
+                );
+                assert!(text[0].contains("the limit of the scale"), "{text:?}");
+            }
+        }
+    }
+    // The refit path is exercised, not just the easy one.
+    assert!(at_bound >= 2, "{at_bound} of 20 at the bound");
+}
+
+#[test]
 fn straight_line_improvement_has_no_plateau_yet() {
     for seed in 0..3 {
         let line = noisy_line(30, 100.0, -1.0, 1.0, seed);

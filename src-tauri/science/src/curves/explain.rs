@@ -82,7 +82,7 @@ pub fn explain_fit(fit: &CurveFit, units: &Units) -> Vec<String> {
     let level = (fit.confidence * 100.0).round();
     let mut out = vec![
         format!(
-            "You are approaching a ceiling of about {} (between {} and {}{}).",
+            "You are approaching a ceiling of about {} (between {} and {}{}){}.",
             units.with_measure(fit.asymptote),
             number(fit.asymptote_interval.low),
             number(fit.asymptote_interval.high),
@@ -90,6 +90,11 @@ pub fn explain_fit(fit: &CurveFit, units: &Units) -> Vec<String> {
                 String::new()
             } else {
                 format!(" {}", units.measure)
+            },
+            if fit.asymptote_at_bound {
+                ", the limit of the scale"
+            } else {
+                ""
             },
         ),
         format!(

@@ -28,10 +28,14 @@
 //! the winner, which keeps the cost of 10,000 points low. A model more than 50 AICc units
 //! behind on those 400 points is not refined at all ([`Exclusion::ScreenedOut`]).
 //!
-//! **Physical range.** When the caller gives the measure's range (0..=1 for accuracy), a model
-//! whose asymptote falls outside it is dropped; if every model is dropped the answer is
-//! [`Refusal::AsymptoteOutsideRange`]. We do not clamp `A` to the bound: that would draw a curve
-//! the data did not choose.
+//! **Physical range.** When the caller gives the measure's range (0..=1 for accuracy), `A` must
+//! lie within it. A model whose unconstrained `A` falls outside the range but within its own
+//! confidence interval of the bound (accuracy approaching 100 %, fitted at 1.003 ± 0.01) is
+//! refitted with `A` held at the bound, which is where the bounded least-squares optimum then
+//! lies; its `k` still counts `A`, and [`CurveFit::asymptote_at_bound`] says so. A model whose
+//! `A` is clearly outside (the bound is outside its interval) is dropped: the data contradict
+//! the range, and we do not draw a curve the data did not choose. If every model is dropped
+//! the answer is [`Refusal::AsymptoteOutsideRange`].
 //!
 //! **Choice.** `AICc = n·ln(RSS/n) + 2k + 2k(k+1)/(n−k−1)` ([`aicc`]) and Akaike weights
 //! ([`akaike_weights`]) over the models that converged; the best has the largest weight.
@@ -222,8 +226,11 @@ pub struct ModelFit {
     pub model: Model,
     /// Its parameters.
     pub params: Params,
-    /// Standard error of the asymptote (Jacobian).
+    /// Standard error of the asymptote (Jacobian; from the unconstrained fit when the
+    /// asymptote is held at a bound).
     pub asymptote_se: f64,
+    /// Whether the asymptote is held at a bound of the physical range (see the module doc).
+    pub asymptote_at_bound: bool,
     /// Residual sum of squares.
     pub rss: f64,
     /// AICc.
@@ -284,6 +291,8 @@ pub struct CurveFit {
     pub confidence: f64,
     /// The asymptote `A` of the best model.
     pub asymptote: f64,
+    /// Whether `A` is held at a bound of the physical range (e.g. accuracy approaching 1).
+    pub asymptote_at_bound: bool,
     /// Its interval.
     pub asymptote_interval: Interval,
     /// Practice at the last observation.
@@ -386,9 +395,27 @@ pub enum Refusal {
 #[derive(Debug, Clone)]
 struct RawFit {
     model: Model,
+    /// Full parameter vector `(a, ln b, ln α, ln β)`.
     theta: DVector<f64>,
     rss_scaled: f64,
+    /// Covariance of the free parameters: all of `theta`, or `theta[1..]` when `a` is held
+    /// at a bound.
     cov: DMatrix<f64>,
+    /// Standard error of `a` (from the unconstrained fit when `a` is held at a bound).
+    a_se: f64,
+    at_bound: bool,
+}
+
+impl RawFit {
+    /// Covariance of `(ln b, rates)`, whatever was free.
+    fn rate_cov(&self) -> DMatrix<f64> {
+        let k = self.theta.len();
+        if self.at_bound {
+            self.cov.clone()
+        } else {
+            self.cov.view((1, 1), (k - 1, k - 1)).into_owned()
+        }
+    }
 }
 
 /// Fits the three models to `points` and reports the best, or refuses with the reason.
@@ -451,22 +478,47 @@ pub fn fit_learning_curve(points: &[Point], options: &FitOptions) -> Result<Curv
         match result {
             Err(why) => excluded.push(ExcludedModel { model: *model, why }),
             Ok(fit) => {
-                let params = natural_params(&fit, center, scale);
-                let rss = fit.rss_scaled * scale * scale;
+                let mut fit = fit;
+                let mut params = natural_params(&fit, center, scale);
                 if let Some(range) = options.range
                     && !(range.low <= params.asymptote && params.asymptote <= range.high)
                 {
-                    if outside.is_none_or(|(r, _)| rss < r) {
-                        outside = Some((rss, params.asymptote));
+                    // Past a bound but within its own interval of it: the bounded optimum
+                    // lies on the bound, so refit with A held there. Clearly past it: drop.
+                    let bound = if params.asymptote > range.high {
+                        range.high
+                    } else {
+                        range.low
+                    };
+                    let dof = (n - model.parameter_count()) as f64;
+                    let reach = stats::t_two_sided(options.confidence, dof) * scale * fit.a_se;
+                    let refit = if (params.asymptote - bound).abs() <= reach {
+                        refit_at_bound(&data, sign, &fit, (bound - center) / scale).ok()
+                    } else {
+                        None
+                    };
+                    match refit {
+                        Some(bounded) => {
+                            fit = bounded;
+                            params = natural_params(&fit, center, scale);
+                            params.asymptote = bound;
+                        }
+                        None => {
+                            let rss = fit.rss_scaled * scale * scale;
+                            if outside.is_none_or(|(r, _)| rss < r) {
+                                outside = Some((rss, params.asymptote));
+                            }
+                            excluded.push(ExcludedModel {
+                                model: *model,
+                                why: Exclusion::AsymptoteOutsideRange {
+                                    asymptote: params.asymptote,
+                                },
+                            });
+                            continue;
+                        }
                     }
-                    excluded.push(ExcludedModel {
-                        model: *model,
-                        why: Exclusion::AsymptoteOutsideRange {
-                            asymptote: params.asymptote,
-                        },
-                    });
-                    continue;
                 }
+                let rss = fit.rss_scaled * scale * scale;
                 let Some(criterion) =
                     aicc(rss.max(floor_rss(n, scale)), n, model.parameter_count())
                 else {
@@ -505,7 +557,8 @@ pub fn fit_learning_curve(points: &[Point], options: &FitOptions) -> Result<Curv
         .map(|((fit, params, rss, criterion), &weight)| ModelFit {
             model: fit.model,
             params: *params,
-            asymptote_se: scale * fit.cov[(0, 0)].max(0.0).sqrt(),
+            asymptote_se: scale * fit.a_se,
+            asymptote_at_bound: fit.at_bound,
             rss: *rss,
             aicc: *criterion,
             weight,
@@ -557,6 +610,7 @@ pub fn fit_learning_curve(points: &[Point], options: &FitOptions) -> Result<Curv
         excluded,
         confidence: options.confidence,
         asymptote: params.asymptote,
+        asymptote_at_bound: best_model.asymptote_at_bound,
         asymptote_interval,
         last_x,
         current_level: params.predict(options.direction, last_x),
@@ -770,21 +824,33 @@ fn fit_subsample(
 
 /// RSS and the Jacobian covariance at `theta` on all the data.
 fn finish(data: &Data, model: Model, sign: f64, theta: DVector<f64>) -> Result<RawFit, Exclusion> {
+    finish_problem(&CurveProblem::new(data, model, sign, theta), model, None)
+}
+
+/// RSS and covariance of a solved problem; `a_se` is given when `a` was held at a bound.
+fn finish_problem(
+    problem: &CurveProblem<'_>,
+    model: Model,
+    a_se: Option<f64>,
+) -> Result<RawFit, Exclusion> {
     use levenberg_marquardt::LeastSquaresProblem;
-    let n = data.len();
-    let k = model.parameter_count();
-    let problem = CurveProblem::new(data, model, sign, theta);
     let residuals = problem.residuals().ok_or(Exclusion::NotConverged)?;
     let jacobian = problem.jacobian().ok_or(Exclusion::NotConverged)?;
+    let n = residuals.len();
+    let k = model.parameter_count();
     let rss_scaled = residuals.norm_squared();
     let jtj = jacobian.tr_mul(&jacobian);
     let inverse = nalgebra::Cholesky::new(jtj)
         .map(|c| c.inverse())
         .ok_or(Exclusion::NotConverged)?;
+    // k counts the asymptote even when it is held at a bound: the bound was chosen by the data.
     let sigma2 = rss_scaled / (n - k) as f64;
     let cov = inverse * sigma2;
     let theta = problem.theta().clone();
+    let at_bound = a_se.is_some();
+    let a_se = a_se.unwrap_or_else(|| cov[(0, 0)].max(0.0).sqrt());
     if !(rss_scaled.is_finite()
+        && a_se.is_finite()
         && theta.iter().all(|v| v.is_finite())
         && cov.iter().all(|v| v.is_finite()))
     {
@@ -795,6 +861,8 @@ fn finish(data: &Data, model: Model, sign: f64, theta: DVector<f64>) -> Result<R
         theta,
         rss_scaled,
         cov,
+        a_se,
+        at_bound,
     })
 }
 
@@ -808,7 +876,11 @@ enum LmRun {
 
 /// One Levenberg–Marquardt run.
 fn run_lm(data: &Data, model: Model, sign: f64, start: DVector<f64>) -> LmRun {
-    let problem = CurveProblem::new(data, model, sign, start);
+    run_problem(CurveProblem::new(data, model, sign, start)).0
+}
+
+/// Runs LM on a problem; the outcome and the solved problem.
+fn run_problem(problem: CurveProblem<'_>) -> (LmRun, CurveProblem<'_>) {
     let (problem, report) = LevenbergMarquardt::new()
         .with_ftol(1e-8)
         .with_xtol(1e-8)
@@ -823,10 +895,21 @@ fn run_lm(data: &Data, model: Model, sign: f64, start: DVector<f64>) -> LmRun {
             | TerminationReason::NoImprovementPossible(_)
     );
     let objective = report.objective_function;
-    if converged && objective.is_finite() {
+    let run = if converged && objective.is_finite() {
         LmRun::Converged(objective, problem.theta().clone())
     } else {
         LmRun::Failed(problem.theta().clone())
+    };
+    (run, problem)
+}
+
+/// Refits with the asymptote held at `bound` (standardised units).
+fn refit_at_bound(data: &Data, sign: f64, fit: &RawFit, bound: f64) -> Result<RawFit, Exclusion> {
+    let problem =
+        CurveProblem::with_fixed_asymptote(data, fit.model, sign, bound, fit.theta.clone());
+    match run_problem(problem) {
+        (LmRun::Converged(..), solved) => finish_problem(&solved, fit.model, Some(fit.a_se)),
+        (LmRun::Failed(_), _) => Err(Exclusion::NotConverged),
     }
 }
 
@@ -995,11 +1078,14 @@ fn projection_intervals(fit: &RawFit, x0: f64, options: &FitOptions) -> (Interva
             high: point.1,
         },
     );
-    let Some(chol) = nalgebra::Cholesky::new(fit.cov.clone()) else {
+    // The asymptote does not enter these figures: draw (ln b, rates) only.
+    let Some(chol) = nalgebra::Cholesky::new(fit.rate_cov()) else {
         return degenerate;
     };
     let l = chol.l();
-    let k = fit.theta.len();
+    let k = fit.theta.len() - 1;
+    let free = fit.theta.rows(1, k).into_owned();
+    let mut theta = fit.theta.clone();
     let mut rng = ChaCha8Rng::seed_from_u64(options.seed);
     let mut halves = Vec::with_capacity(DRAWS);
     let mut nineties = Vec::with_capacity(DRAWS);
@@ -1008,7 +1094,7 @@ fn projection_intervals(fit: &RawFit, x0: f64, options: &FitOptions) -> (Interva
         for v in z.iter_mut() {
             *v = StandardNormal.sample(&mut rng);
         }
-        let theta = &fit.theta + &l * &z;
+        theta.rows_mut(1, k).copy_from(&(&free + &l * &z));
         let (a, b) = rates(fit.model, theta.as_slice());
         let (a, b) = (finite_rate(a), finite_rate(b));
         halves.push(half_life(a, b, x0));

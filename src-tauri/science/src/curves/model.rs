@@ -115,11 +115,15 @@ impl Data {
 }
 
 /// The least-squares problem handed to `levenberg_marquardt`.
+///
+/// With `fixed_a` the asymptote is held at a value (a bound of the physical range) and LM
+/// sees only `(ln b, ln α, ln β)`; `theta` always holds the full vector.
 #[derive(Debug)]
 pub(crate) struct CurveProblem<'a> {
     data: &'a Data,
     model: Model,
     sign: f64,
+    fixed_a: Option<f64>,
     theta: DVector<f64>,
     /// `f(xᵢ)` at the current parameters, cached by `set_params` for residuals and Jacobian.
     shape: Vec<f64>,
@@ -128,18 +132,46 @@ pub(crate) struct CurveProblem<'a> {
 
 impl<'a> CurveProblem<'a> {
     pub fn new(data: &'a Data, model: Model, sign: f64, theta: DVector<f64>) -> Self {
+        Self::build(data, model, sign, None, theta)
+    }
+
+    /// A problem with the asymptote held at `a`; `theta` is the full vector (its `a` is
+    /// replaced).
+    pub fn with_fixed_asymptote(
+        data: &'a Data,
+        model: Model,
+        sign: f64,
+        a: f64,
+        theta: DVector<f64>,
+    ) -> Self {
+        Self::build(data, model, sign, Some(a), theta)
+    }
+
+    fn build(
+        data: &'a Data,
+        model: Model,
+        sign: f64,
+        fixed_a: Option<f64>,
+        mut theta: DVector<f64>,
+    ) -> Self {
+        if let Some(a) = fixed_a {
+            theta[0] = a;
+        }
         let mut problem = CurveProblem {
             data,
             model,
             sign,
+            fixed_a,
             theta: theta.clone(),
             shape: vec![0.0; data.len()],
             valid: false,
         };
-        problem.set_params(&theta);
+        let free = problem.params();
+        problem.set_params(&free);
         problem
     }
 
+    /// The full parameter vector `(a, ln b, ln α, ln β)` (rates the model has).
     pub fn theta(&self) -> &DVector<f64> {
         &self.theta
     }
@@ -150,18 +182,28 @@ impl LeastSquaresProblem<f64, Dyn, Dyn> for CurveProblem<'_> {
     type JacobianStorage = Owned<f64, Dyn, Dyn>;
     type ParameterStorage = Owned<f64, Dyn>;
 
-    fn set_params(&mut self, theta: &DVector<f64>) {
-        self.theta.copy_from(theta);
+    fn set_params(&mut self, free: &DVector<f64>) {
+        match self.fixed_a {
+            Some(a) => {
+                self.theta[0] = a;
+                self.theta.rows_mut(1, free.len()).copy_from(free);
+            }
+            None => self.theta.copy_from(free),
+        }
         let (alpha, beta) = rates(self.model, self.theta.as_slice());
         let b = self.theta[1].exp();
-        self.valid = alpha.is_finite() && beta.is_finite() && b.is_finite() && theta[0].is_finite();
+        self.valid =
+            alpha.is_finite() && beta.is_finite() && b.is_finite() && self.theta[0].is_finite();
         for ((s, &x), &lx) in self.shape.iter_mut().zip(&self.data.x).zip(&self.data.lx) {
             *s = log_shape(alpha, beta, x, lx).exp();
         }
     }
 
     fn params(&self) -> DVector<f64> {
-        self.theta.clone()
+        match self.fixed_a {
+            Some(_) => self.theta.rows(1, self.theta.len() - 1).into_owned(),
+            None => self.theta.clone(),
+        }
     }
 
     fn residuals(&self) -> Option<DVector<f64>> {
@@ -203,6 +245,11 @@ impl LeastSquaresProblem<f64, Dyn, Dyn> for CurveProblem<'_> {
                 }
             }
         }
+        let j = if self.fixed_a.is_some() {
+            j.remove_column(0)
+        } else {
+            j
+        };
         j.iter().all(|v| v.is_finite()).then_some(j)
     }
 }
@@ -226,6 +273,17 @@ mod tests {
                 let analytic = problem.jacobian().unwrap();
                 let err = (numeric - analytic).abs().max();
                 assert!(err < 1e-6, "{model:?} sign {sign}: max error {err}");
+
+                let theta = theta_from(model, 0.2, 1.3, 0.15, 0.4);
+                let mut fixed = CurveProblem::with_fixed_asymptote(&data, model, sign, 0.1, theta);
+                assert_eq!(fixed.params().len(), model.parameter_count() - 1);
+                let numeric = differentiate_numerically(&mut fixed).unwrap();
+                let analytic = fixed.jacobian().unwrap();
+                let err = (numeric - analytic).abs().max();
+                assert!(
+                    err < 1e-6,
+                    "fixed A, {model:?} sign {sign}: max error {err}"
+                );
             }
         }
     }
