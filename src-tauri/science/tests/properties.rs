@@ -112,8 +112,9 @@ fn assert_refusal_is_finite(refusal: &Refusal) {
         Refusal::NoTrend { rho, p_value } | Refusal::WrongDirection { rho, p_value } => {
             assert!(rho.is_finite() && (0.0..=1.0).contains(p_value));
         }
-        // low and high echo the caller's range, which may be unbounded.
-        Refusal::AsymptoteOutsideRange { asymptote, .. } => assert!(asymptote.is_finite()),
+        Refusal::AsymptoteOutsideRange { asymptote, bound } => {
+            assert!(asymptote.is_finite() && bound.is_finite());
+        }
         _ => {}
     }
 }

@@ -199,17 +199,17 @@ pub fn explain_refusal(refusal: &Refusal, direction: Direction, units: &Units) -
                 "More measurements, spread over more {practice} of practice, usually fix this."
             ),
         ],
-        Refusal::AsymptoteOutsideRange {
-            asymptote,
-            low,
-            high,
-        } => vec![
+        Refusal::AsymptoteOutsideRange { asymptote, bound } => vec![
             format!(
-                "The fitted ceiling ({}) lies outside what the measure can take ({} to {}), so \
+                "The fitted ceiling ({}) lies outside what the measure can take ({} {}), so \
                  the curve is not trusted.",
                 units.with_measure(*asymptote),
-                number(*low),
-                number(*high),
+                if asymptote > bound {
+                    "at most"
+                } else {
+                    "at least"
+                },
+                units.with_measure(*bound),
             ),
             "More measurements near your current level will show where you actually level off."
                 .to_owned(),

@@ -370,14 +370,12 @@ pub enum Refusal {
     #[error("the curve fit did not converge")]
     NotConverged,
     /// Every converged model put the asymptote outside the measure's physical range.
-    #[error("the fitted asymptote {asymptote} is outside the range {low}..{high}")]
+    #[error("the fitted asymptote {asymptote} is beyond the measure's limit {bound}")]
     AsymptoteOutsideRange {
         /// The asymptote of the best-fitting (lowest RSS) model.
         asymptote: f64,
-        /// The range's low end.
-        low: f64,
-        /// The range's high end.
-        high: f64,
+        /// The end of the physical range it crossed (always finite).
+        bound: f64,
     },
     /// Still improving without a visible bend: the fit pushes the asymptote away from the
     /// data, or its interval is wider on each side than the whole spread of the data.
@@ -538,11 +536,12 @@ pub fn fit_learning_curve(points: &[Point], options: &FitOptions) -> Result<Curv
             return Err(no_learning());
         }
         if let (Some((_, asymptote)), Some(range)) = (outside, options.range) {
-            return Err(Refusal::AsymptoteOutsideRange {
-                asymptote,
-                low: range.low,
-                high: range.high,
-            });
+            let bound = if asymptote > range.high {
+                range.high
+            } else {
+                range.low
+            };
+            return Err(Refusal::AsymptoteOutsideRange { asymptote, bound });
         }
         if excluded.iter().any(|e| e.why == Exclusion::NoPlateau) {
             return Err(Refusal::NoPlateauYet);
