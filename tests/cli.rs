@@ -729,3 +729,176 @@ fn every_read_command_speaks_json() {
         w.asym(args).ok().json();
     }
 }
+
+/// Logs `n` sessions whose time falls exponentially toward 40 s.
+fn log_learning(w: &World, c: &str, n: usize) {
+    for i in 0..n {
+        let x = i as f64 * 0.5;
+        // Deterministic wobble so the data are not a perfect curve.
+        let wobble = [0.6, -0.4, 0.2, -0.7, 0.5][i % 5];
+        let perf = 40.0 + 30.0 * (-0.3 * x).exp() + wobble;
+        let at = format!("2026-04-{:02}T19:00", i + 1);
+        let succ = if i % 3 == 0 { "9" } else { "8" };
+        w.asym(&[
+            "session",
+            "add",
+            "--challenge",
+            c,
+            "--at",
+            &at,
+            "--duration",
+            "30",
+            "--performance",
+            &format!("{perf:.2}"),
+            "--attempts",
+            "10",
+            "--successes",
+            succ,
+            "--difficulty",
+            "5",
+            "--challenge-rating",
+            &format!("{}", 4 + i % 4),
+            "--skill-rating",
+            &format!("{}", 3 + (i * 2) % 5),
+        ])
+        .ok();
+    }
+}
+
+#[test]
+fn progress_names_the_ceiling_and_draws_it() {
+    let w = World::with_secret_service();
+    w.asym(&["init"]).ok();
+    let c = w
+        .asym(&[
+            "--json",
+            "challenge",
+            "add",
+            "--skill",
+            "Sight-reading",
+            "--measure",
+            "time per page",
+            "--unit",
+            "s",
+            "--lower-is-better",
+            "--difficulty",
+            "5",
+        ])
+        .ok()
+        .id();
+    log_learning(&w, &c, 24);
+    let text = w.asym(&["progress", &c]).ok().stdout;
+    assert!(text.contains("approaching a ceiling of about 4"), "{text}");
+    assert!(text.contains("of the gap"), "{text}");
+    assert!(
+        text.contains("Half of the remaining gap closes every"),
+        "{text}"
+    );
+    assert!(text.contains("attempts succeeded"), "{text}");
+
+    let v = w.asym(&["--json", "progress", &c]).ok().json();
+    let p = &v[0];
+    assert_eq!(p["axis"], "hours");
+    let a = p["fit"]["asymptote"].as_f64().unwrap();
+    assert!((a - 40.0).abs() < 2.5, "asymptote {a}");
+    assert!(p["refusal"].is_null());
+    assert_eq!(p["points"].as_array().unwrap().len(), 24);
+    assert_eq!(p["calibration"]["classification"]["attempts"], 30);
+
+    let by_sessions = w
+        .asym(&["--json", "progress", &c, "--by", "sessions"])
+        .ok()
+        .json();
+    assert_eq!(by_sessions[0]["axis"], "sessions");
+    assert_eq!(by_sessions[0]["points"][23]["x"], 23.0);
+
+    // The chart is a real SVG: well-formed XML that an SVG renderer draws.
+    let svg = w.root.path().join("curve.svg");
+    w.asym(&["progress", &c, "--svg", svg.to_str().unwrap()])
+        .ok();
+    let lint = std::process::Command::new("xmllint")
+        .arg("--noout")
+        .arg(&svg)
+        .output()
+        .unwrap();
+    assert!(
+        lint.status.success(),
+        "{}",
+        String::from_utf8_lossy(&lint.stderr)
+    );
+    let png = w.root.path().join("curve.png");
+    let r = std::process::Command::new("rsvg-convert")
+        .arg(&svg)
+        .arg("-o")
+        .arg(&png)
+        .output()
+        .unwrap();
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    assert!(std::fs::metadata(&png).unwrap().len() > 1000);
+    let body = std::fs::read_to_string(&svg).unwrap();
+    assert!(body.contains("Sight-reading"));
+}
+
+#[test]
+fn progress_says_plainly_when_the_data_cannot_support_a_curve() {
+    let w = World::with_secret_service();
+    w.asym(&["init"]).ok();
+    let c = w
+        .asym(&[
+            "--json",
+            "challenge",
+            "add",
+            "--skill",
+            "Juggling",
+            "--measure",
+            "catches",
+            "--difficulty",
+            "2",
+        ])
+        .ok()
+        .id();
+    let empty = w.asym(&["progress", &c]).ok().stdout;
+    assert!(empty.contains("No performance values yet"), "{empty}");
+    assert!(empty.contains("No attempts logged yet"), "{empty}");
+    for _ in 0..3 {
+        w.asym(&[
+            "session",
+            "add",
+            "--challenge",
+            &c,
+            "--performance",
+            "5",
+            "--attempts",
+            "10",
+            "--successes",
+            "10",
+        ])
+        .ok();
+    }
+    let v = w.asym(&["--json", "progress", &c]).ok().json();
+    assert!(v[0]["fit"].is_null(), "never a fake curve");
+    assert_eq!(v[0]["refusal"]["reason"], "too_few_points");
+    // 30 of 30 is too easy: the staircase suggests a harder next difficulty.
+    assert_eq!(v[0]["calibration"]["classification"]["zone"], "too_easy");
+    assert!(
+        v[0]["calibration"]["suggested_difficulty"]
+            .as_f64()
+            .unwrap()
+            > 2.0
+    );
+    // Flat data: no learning trend, and it says so.
+    for _ in 0..5 {
+        w.asym(&["session", "add", "--challenge", &c, "--performance", "5"])
+            .ok();
+    }
+    let v = w.asym(&["--json", "progress", &c]).ok().json();
+    assert!(v[0]["fit"].is_null());
+    assert_eq!(v[0]["refusal"]["reason"], "no_trend", "{}", v[0]["refusal"]);
+    w.asym(&["progress", "--by", "weeks"])
+        .fails_with(2, "--by hours");
+    w.asym(&["progress", "--svg", "x.svg"])
+        .code
+        .ne(&0)
+        .then_some(())
+        .unwrap();
+}

@@ -58,6 +58,18 @@ pub enum Command {
         #[arg(long, default_value_t = 50)]
         limit: usize,
     },
+    /// Mastery curves and Goldilocks calibration: where you are heading, how far
+    /// you have come, and whether the challenge is too easy or too hard.
+    Progress {
+        /// One challenge (default: every active challenge).
+        challenge: Option<String>,
+        /// Practice measured in hours or sessions (default: hours when every session has a duration).
+        #[arg(long, value_name = "hours|sessions")]
+        by: Option<String>,
+        /// Write the challenge's chart to FILE as SVG.
+        #[arg(long, value_name = "FILE", requires = "challenge")]
+        svg: Option<PathBuf>,
+    },
     /// Whom your work serves, and why.
     #[command(subcommand)]
     Purpose(PurposeCmd),

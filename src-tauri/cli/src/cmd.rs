@@ -76,6 +76,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Today => show_day(&ctx, local_today()),
         Command::Day { date } => show_day(&ctx, input::day(&date)?),
         Command::Search { words, limit } => search(&ctx, &words.join(" "), limit),
+        Command::Progress { challenge, by, svg } => progress(&ctx, challenge, by, svg),
         Command::Purpose(c) => purpose(&ctx, c),
         Command::Challenge(c) => challenge(&ctx, c),
         Command::Session(c) => session(&ctx, c),
@@ -769,4 +770,46 @@ fn audit(ctx: &Ctx, c: AuditCmd) -> Result<()> {
             deleted(ctx, Kind::AuditItem, id)
         }
     }
+}
+
+// ---------------------------------------------------------------- progress
+
+fn progress(
+    ctx: &Ctx,
+    challenge: Option<String>,
+    by: Option<String>,
+    svg: Option<PathBuf>,
+) -> Result<()> {
+    let axis = match by.as_deref().map(str::to_ascii_lowercase).as_deref() {
+        None => None,
+        Some("hours") => Some(PracticeAxis::Hours),
+        Some("sessions") => Some(PracticeAxis::Sessions),
+        Some(other) => {
+            return Err(Error::Invalid(format!(
+                "`--by {other}` is not known; use --by hours or --by sessions."
+            )));
+        }
+    };
+    let j = ctx.open()?;
+    let list = match &challenge {
+        Some(c) => vec![j.progress(j.resolve_id(Kind::Challenge, c)?, axis)?],
+        None => j.progress_all(axis)?,
+    };
+    if let (Some(path), Some(p)) = (&svg, list.first()) {
+        write_atomic(path, p.svg().as_bytes())?;
+    }
+    ctx.print(&list, || {
+        if list.is_empty() {
+            return "No active challenges yet. Add one with `asym challenge add --skill …`.".into();
+        }
+        let mut out = String::new();
+        for p in &list {
+            out.push_str(&render::progress(p));
+        }
+        let mut out = out.trim_end().to_string();
+        if let Some(path) = &svg {
+            out.push_str(&format!("\n\nChart written to {}.", path.display()));
+        }
+        out
+    })
 }

@@ -394,3 +394,26 @@ pub fn hit(h: &SearchHit, color: bool) -> String {
         one_line(&s, 100)
     )
 }
+
+pub fn progress(p: &Progress) -> String {
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "{}  {}  ({} session{}, practice in {})",
+        short(p.challenge_id),
+        one_line(&p.skill, 60),
+        p.sessions,
+        if p.sessions == 1 { "" } else { "s" },
+        p.axis.unit()
+    );
+    let _ = writeln!(o, "  Mastery curve");
+    for s in &p.explanation {
+        let _ = writeln!(o, "    {}", clean(s));
+    }
+    let _ = writeln!(o, "  Goldilocks");
+    for s in &p.calibration.explanation {
+        let _ = writeln!(o, "    {}", clean(s));
+    }
+    o.push('\n');
+    o
+}

@@ -18,16 +18,20 @@ pub mod error;
 mod fsutil;
 pub mod journal;
 pub mod keystore;
+pub mod progress;
 mod repo;
 pub mod secret;
 mod store;
 pub mod vault;
 
+/// The science engine, re-exported so callers use the same version.
+pub use asymptote_science as science;
 pub use domain::*;
 pub use error::{Error, ErrorReport, Result};
 pub use fsutil::write_atomic;
 pub use journal::{CreateOptions, Created, ItemCounts, Journal, Status, Unlock, default_data_dir};
 pub use keystore::{KeyStore, MemoryKeyStore, NoKeyStore, OsKeyring, SERVICE as KEYRING_SERVICE};
+pub use progress::{Calibration, PracticeAxis, Progress};
 pub use secret::{Passphrase, RecoveryKey};
 pub use store::SCHEMA_VERSION;
 pub use vault::{KdfParams, KeyMode};

@@ -526,6 +526,37 @@ impl Journal {
         self.session(s.meta.id)
     }
 
+    /// Logs many sessions in one transaction (imports, benchmarks): all or none.
+    pub fn add_sessions(&mut self, news: Vec<NewSession>) -> Result<Vec<Id>> {
+        let mut sessions = Vec::with_capacity(news.len());
+        for new in news {
+            let challenge_id = new.challenge_id.ok_or_else(|| {
+                Error::invalid("A practice session needs its challenge; give --challenge ID.")
+            })?;
+            new.data.validate()?;
+            sessions.push(Session {
+                meta: new_meta(new.when, new.private),
+                challenge_id,
+                data: new.data,
+            });
+        }
+        self.with_tx(|tx| {
+            for s in &sessions {
+                Self::ensure_exists(tx, Kind::Challenge, s.challenge_id)?;
+                Self::insert_session(tx, s)?;
+                reindex(
+                    tx,
+                    Kind::Session,
+                    s.meta.id,
+                    s.meta.when.day,
+                    &body_session(s),
+                )?;
+            }
+            Ok(())
+        })?;
+        Ok(sessions.iter().map(|s| s.meta.id).collect())
+    }
+
     fn insert_session(tx: &Transaction<'_>, s: &Session) -> Result<()> {
         let m = &s.meta;
         let d = &s.data;

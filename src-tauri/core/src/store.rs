@@ -17,7 +17,10 @@ use crate::secret::DbKey;
 pub(crate) const DB_FILE: &str = "journal.db";
 
 /// The migrations, in order. Index i holds the migration to version i + 1.
-const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/0001_init.sql"),
+    include_str!("../migrations/0002_progress_indexes.sql"),
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -125,6 +128,39 @@ mod tests {
             )
             .unwrap();
         assert_eq!(n, 1);
+    }
+
+    #[test]
+    fn a_version_1_journal_is_upgraded_in_place_keeping_its_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = DbKey::generate().unwrap();
+        let mut c = open_connection(&dir.path().join(DB_FILE), &key, true).unwrap();
+        // A journal as version 1 left it.
+        c.execute_batch(MIGRATIONS[0]).unwrap();
+        c.execute_batch("PRAGMA user_version = 1;").unwrap();
+        c.execute(
+            "INSERT INTO purposes (id, created_at, updated_at, at, offset_secs, day, title)
+             VALUES ('p1', 't', 't', 't', 0, '2026-01-01', 'kept')",
+            [],
+        )
+        .unwrap();
+        migrate(&mut c).unwrap();
+        let v: i64 = c
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, SCHEMA_VERSION);
+        let n: i64 = c
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE name = 'sessions_progress'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(n, 1);
+        let title: String = c
+            .query_row("SELECT title FROM purposes", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(title, "kept");
     }
 
     #[test]

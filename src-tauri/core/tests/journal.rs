@@ -448,3 +448,103 @@ proptest! {
         }
     }
 }
+
+fn challenge_with_sessions(
+    j: &mut Journal,
+    higher: bool,
+    perf: impl Fn(f64) -> f64,
+    n: usize,
+) -> Id {
+    let c = j
+        .add_challenge(NewChallenge {
+            skill: "Typing".into(),
+            measure: Measure {
+                name: Some("speed".into()),
+                unit: Some("wpm".into()),
+                higher_is_better: higher,
+            },
+            difficulty: Some(10.0),
+            ..Default::default()
+        })
+        .unwrap();
+    let start = DateTime::parse_from_rfc3339("2026-01-01T07:00:00+00:00").unwrap();
+    let sessions = (0..n)
+        .map(|i| NewSession {
+            challenge_id: Some(c.meta.id),
+            data: SessionData {
+                duration_min: Some(20.0),
+                performance: Some(perf(i as f64 / 3.0) + [0.3, -0.2, 0.1, -0.4][i % 4]),
+                attempts: Some(10),
+                successes: Some(if i % 2 == 0 { 3 } else { 4 }),
+                difficulty: Some(10.0),
+                challenge_rating: Some(1 + (i % 9) as u8),
+                skill_rating: Some(1 + (i * 5 % 9) as u8),
+                ..Default::default()
+            },
+            when: Some(start + chrono::Duration::days(i as i64)),
+            ..Default::default()
+        })
+        .collect();
+    j.add_sessions(sessions).unwrap();
+    c.meta.id
+}
+
+#[test]
+fn progress_recovers_a_rising_curve_and_calls_a_hard_challenge_too_hard() {
+    let (_d, mut j, _k) = fresh();
+    // Speed rises toward 80 wpm: x is hours (20 min a session).
+    let id = challenge_with_sessions(&mut j, true, |h| 80.0 - 50.0 * (-0.4 * h).exp(), 30);
+    let p = j.progress(id, None).unwrap();
+    assert_eq!(p.axis, PracticeAxis::Hours);
+    assert!(
+        (p.points[1].x - 1.0 / 3.0).abs() < 1e-9,
+        "x is practice before the session"
+    );
+    let fit = p.fit.as_ref().expect("a clear rising curve");
+    assert!(
+        (fit.asymptote - 80.0).abs() < 3.0,
+        "asymptote {}",
+        fit.asymptote
+    );
+    assert!(p.explanation.iter().any(|s| s.contains("ceiling")));
+    // 35 % success against an 85 % target: too hard, so the staircase eases off.
+    let cal = &p.calibration;
+    let cl = cal.classification.as_ref().unwrap();
+    assert_eq!(cl.zone, science::goldilocks::Zone::TooHard);
+    assert!(cal.suggested_difficulty.unwrap() < 10.0);
+    assert!(
+        cal.explanation
+            .iter()
+            .any(|s| s.contains("lower the difficulty"))
+    );
+    assert!(matches!(
+        cal.flow,
+        Some(science::goldilocks::FlowReading::Channel { .. })
+    ));
+    // The chart is an SVG document naming the skill.
+    assert!(p.svg().contains("Typing"));
+}
+
+#[test]
+fn progress_refuses_flat_and_worsening_data() {
+    let (_d, mut j, _k) = fresh();
+    let flat = challenge_with_sessions(&mut j, true, |_| 50.0, 20);
+    let p = j.progress(flat, None).unwrap();
+    assert!(p.fit.is_none(), "never a fake curve");
+    assert!(p.refusal.is_some());
+    let worse = challenge_with_sessions(&mut j, true, |h| 30.0 + 50.0 * (-0.4 * h).exp(), 20);
+    let p = j.progress(worse, None).unwrap();
+    assert!(p.fit.is_none());
+    assert!(
+        matches!(
+            p.refusal,
+            Some(science::curves::Refusal::WrongDirection { .. })
+        ),
+        "{:?}",
+        p.refusal
+    );
+    assert_eq!(
+        j.progress_all(Some(PracticeAxis::Sessions)).unwrap().len(),
+        2
+    );
+}

@@ -1,0 +1,411 @@
+//! Progress: a challenge's mastery curve and its Goldilocks calibration, read
+//! from the store and computed by `asymptote-science` — the one implementation
+//! the window, the CLI and exports all use.
+//!
+//! * The curve (SCIENCE.md §1): each session's performance value against the
+//!   practice done *before* it (cumulative hours, or sessions), fitted with the
+//!   exponential, power and APEX models (Heathcote, Brown & Mewhort 2000;
+//!   Newell & Rosenbloom 1981) and chosen by AICc — or refused, with the reason.
+//! * Calibration (SCIENCE.md §2): the success rate over recent attempts with its
+//!   Wilson interval against the challenge's target rate (Wilson et al. 2019's
+//!   85 % by default), a next difficulty from Kaernbach's (1991) weighted
+//!   up-down rule, and the flow channel of the latest session's self-ratings
+//!   against the person's own history (Massimini & Carli 1988).
+
+use asymptote_science::curves::{
+    self, ChartOptions, CurveFit, Direction, FitOptions, Point, Refusal, Units,
+};
+use asymptote_science::goldilocks::{self, Classification, ClassifyOptions, FlowReading, Rating};
+use rusqlite::params;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::{Challenge, Id};
+use crate::error::Result;
+use crate::journal::Journal;
+
+/// What counts as practice on the curve's x axis.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PracticeAxis {
+    /// Cumulative hours practised before each session.
+    Hours,
+    /// Number of sessions before each session.
+    Sessions,
+}
+
+impl PracticeAxis {
+    pub fn unit(self) -> &'static str {
+        match self {
+            PracticeAxis::Hours => "hours",
+            PracticeAxis::Sessions => "sessions",
+        }
+    }
+}
+
+/// How many recent attempts the calibration looks back over, at most.
+pub const RECENT_ATTEMPTS: u64 = 30;
+/// How many recent sessions the calibration looks back over, at most.
+pub const RECENT_SESSIONS: usize = 10;
+/// The staircase's step towards easier, as a share of the current difficulty.
+pub const STEP_SHARE: f64 = 0.02;
+
+/// The Goldilocks side of progress.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Calibration {
+    /// Sessions (newest first) whose attempts were counted.
+    pub sessions_considered: usize,
+    /// The verdict, when any attempts were logged.
+    pub classification: Option<Classification>,
+    /// The difficulty of the latest session (or the challenge's own).
+    pub current_difficulty: Option<f64>,
+    /// Kaernbach's weighted up-down suggestion, when there is evidence enough.
+    pub suggested_difficulty: Option<f64>,
+    /// The flow channel of the latest session's self-ratings.
+    pub flow: Option<FlowReading>,
+    /// The calibration in sentences.
+    pub explanation: Vec<String>,
+}
+
+/// A challenge's progress.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Progress {
+    pub challenge_id: Id,
+    pub skill: String,
+    pub measure_name: Option<String>,
+    pub measure_unit: Option<String>,
+    pub higher_is_better: bool,
+    pub axis: PracticeAxis,
+    pub sessions: usize,
+    /// The (practice, performance) points the curve was fitted to.
+    pub points: Vec<Point>,
+    /// The fitted curve, when the data support one.
+    pub fit: Option<CurveFit>,
+    /// Why no curve is shown, when the data do not support one.
+    pub refusal: Option<Refusal>,
+    /// The curve in sentences a person understands.
+    pub explanation: Vec<String>,
+    pub calibration: Calibration,
+}
+
+impl Progress {
+    fn units(&self) -> Units {
+        Units::new(
+            self.measure_unit.clone().unwrap_or_default(),
+            self.axis.unit(),
+        )
+    }
+
+    /// The chart as a standalone SVG document: points, fitted curve, asymptote
+    /// with its band, projection.
+    pub fn svg(&self) -> String {
+        let opts = ChartOptions::new(
+            self.skill.clone(),
+            "Practice",
+            self.measure_name
+                .clone()
+                .unwrap_or_else(|| "Performance".into()),
+            self.units(),
+        );
+        curves::render_svg(&self.points, self.fit.as_ref(), &opts)
+    }
+}
+
+struct Row {
+    duration_min: Option<f64>,
+    difficulty: Option<f64>,
+    attempts: Option<u32>,
+    successes: Option<u32>,
+    performance: Option<f64>,
+}
+
+impl Journal {
+    /// The progress of one challenge. `axis` defaults to hours when every
+    /// session has a duration, else to sessions.
+    pub fn progress(&self, id: Id, axis: Option<PracticeAxis>) -> Result<Progress> {
+        let challenge = self.challenge(id)?;
+        let history = self.flow_history()?;
+        self.progress_of(&challenge, axis, &history)
+    }
+
+    /// The progress of every active challenge. Reading is one connection's work;
+    /// the curve fits then run on every core.
+    pub fn progress_all(&self, axis: Option<PracticeAxis>) -> Result<Vec<Progress>> {
+        let history = self.flow_history()?;
+        let loaded: Vec<Loaded> = self
+            .challenges(Some(crate::domain::ChallengeStatus::Active))?
+            .into_iter()
+            .map(|c| self.load(c))
+            .collect::<Result<_>>()?;
+        let workers = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(loaded.len().max(1));
+        if workers <= 1 {
+            return Ok(loaded
+                .into_iter()
+                .map(|l| compute(l, axis, &history))
+                .collect());
+        }
+        let chunk = loaded.len().div_ceil(workers);
+        let mut slots: Vec<Option<Progress>> = Vec::new();
+        slots.resize_with(loaded.len(), || None);
+        let history = &history;
+        std::thread::scope(|scope| {
+            let mut rest: &mut [Option<Progress>] = &mut slots;
+            let mut inputs = loaded.into_iter();
+            for _ in 0..workers {
+                let (mine, tail) = rest.split_at_mut(chunk.min(rest.len()));
+                rest = tail;
+                let work: Vec<Loaded> = inputs.by_ref().take(mine.len()).collect();
+                scope.spawn(move || {
+                    for (slot, l) in mine.iter_mut().zip(work) {
+                        *slot = Some(compute(l, axis, history));
+                    }
+                });
+            }
+        });
+        Ok(slots.into_iter().flatten().collect())
+    }
+
+    /// Every session's (challenge, skill) self-rating pair: the person's own
+    /// norm for the flow channel (order does not matter for a mean and SD).
+    fn flow_history(&self) -> Result<Vec<Rating>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT challenge_rating, skill_rating FROM sessions INDEXED BY sessions_ratings
+             WHERE challenge_rating IS NOT NULL AND skill_rating IS NOT NULL",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(Rating {
+                challenge: r.get::<_, f64>(0)?,
+                skill: r.get::<_, f64>(1)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn progress_of(
+        &self,
+        c: &Challenge,
+        axis: Option<PracticeAxis>,
+        history: &[Rating],
+    ) -> Result<Progress> {
+        Ok(compute(self.load(c.clone())?, axis, history))
+    }
+
+    /// Reads what progress needs of one challenge.
+    fn load(&self, c: Challenge) -> Result<Loaded> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT duration_min, difficulty, attempts, successes, performance, challenge_rating, skill_rating
+             FROM sessions INDEXED BY sessions_progress WHERE challenge_id = ?1 ORDER BY at, id",
+        )?;
+        let mut last_ratings = None;
+        let rows: Vec<Row> = stmt
+            .query_map(params![c.meta.id.to_string()], |r| {
+                Ok((
+                    Row {
+                        duration_min: r.get(0)?,
+                        difficulty: r.get(1)?,
+                        attempts: r.get(2)?,
+                        successes: r.get(3)?,
+                        performance: r.get(4)?,
+                    },
+                    r.get::<_, Option<f64>>(5)?,
+                    r.get::<_, Option<f64>>(6)?,
+                ))
+            })?
+            .map(|row| {
+                row.map(|(row, ch, sk)| {
+                    if let (Some(challenge), Some(skill)) = (ch, sk) {
+                        last_ratings = Some(Rating { challenge, skill });
+                    }
+                    row
+                })
+            })
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(Loaded {
+            challenge: c,
+            rows,
+            last_ratings,
+        })
+    }
+}
+
+struct Loaded {
+    challenge: Challenge,
+    rows: Vec<Row>,
+    last_ratings: Option<Rating>,
+}
+
+/// The pure part: curve, calibration and words, from what [`Journal::load`] read.
+fn compute(l: Loaded, axis: Option<PracticeAxis>, history: &[Rating]) -> Progress {
+    let Loaded {
+        challenge: c,
+        rows,
+        last_ratings,
+    } = l;
+    let c = &c;
+    let all_timed = !rows.is_empty() && rows.iter().all(|r| r.duration_min.is_some());
+    let axis = axis.unwrap_or(if all_timed {
+        PracticeAxis::Hours
+    } else {
+        PracticeAxis::Sessions
+    });
+    let mut points = Vec::new();
+    let mut practice = 0.0;
+    for (i, r) in rows.iter().enumerate() {
+        let x = match axis {
+            PracticeAxis::Hours => practice,
+            PracticeAxis::Sessions => i as f64,
+        };
+        if let Some(y) = r.performance {
+            points.push(Point::new(x, y));
+        }
+        practice += r.duration_min.unwrap_or(0.0) / 60.0;
+    }
+
+    let direction = if c.measure.higher_is_better {
+        Direction::HigherIsBetter
+    } else {
+        Direction::LowerIsBetter
+    };
+    let mut options = FitOptions::new(direction);
+    if c.measure.unit.as_deref().map(str::trim) == Some("%") {
+        options = options.with_range(0.0, 100.0);
+    } else if points.iter().all(|p| p.y >= 0.0) {
+        // A measure that has never gone below zero (times, counts, scores) cannot.
+        options = options.with_range(0.0, f64::INFINITY);
+    }
+    let units = Units::new(c.measure.unit.clone().unwrap_or_default(), axis.unit());
+    let mut explanation = Vec::new();
+    let result: std::result::Result<CurveFit, Refusal> = if points.is_empty() {
+        explanation.push(format!(
+            "No performance values yet: log sessions with a measured value (--performance) and the curve appears after {} of them.",
+            curves::MIN_POINTS
+        ));
+        Err(Refusal::TooFewPoints {
+            usable: 0,
+            needed: curves::MIN_POINTS,
+        })
+    } else {
+        let r = curves::fit_learning_curve(&points, &options);
+        explanation = curves::explain(&r, direction, &units);
+        r
+    };
+    if axis == PracticeAxis::Hours && rows.iter().any(|r| r.duration_min.is_none()) {
+        explanation.push(
+            "Some sessions have no duration, so they add no hours of practice on this curve."
+                .into(),
+        );
+    }
+    let calibration = calibrate(c, &rows, last_ratings, history);
+    let (fit, refusal) = match result {
+        Ok(f) => (Some(f), None),
+        Err(r) => (None, Some(r)),
+    };
+    Progress {
+        challenge_id: c.meta.id,
+        skill: c.skill.clone(),
+        measure_name: c.measure.name.clone(),
+        measure_unit: c.measure.unit.clone(),
+        higher_is_better: c.measure.higher_is_better,
+        axis,
+        sessions: rows.len(),
+        points,
+        fit,
+        refusal,
+        explanation,
+        calibration,
+    }
+}
+
+fn fmt_num(x: f64) -> String {
+    let r = (x * 100.0).round() / 100.0;
+    if r.fract() == 0.0 {
+        format!("{r:.0}")
+    } else {
+        format!("{r}")
+    }
+}
+
+fn calibrate(c: &Challenge, rows: &[Row], last: Option<Rating>, history: &[Rating]) -> Calibration {
+    let mut successes = 0u64;
+    let mut attempts = 0u64;
+    let mut considered = 0usize;
+    for r in rows.iter().rev() {
+        if considered >= RECENT_SESSIONS || attempts >= RECENT_ATTEMPTS {
+            break;
+        }
+        if let (Some(a), s) = (r.attempts, r.successes)
+            && a > 0
+        {
+            attempts += u64::from(a);
+            successes += u64::from(s.unwrap_or(0));
+            considered += 1;
+        }
+    }
+    let mut explanation = Vec::new();
+    let opts = ClassifyOptions {
+        target: c.target_rate,
+        ..ClassifyOptions::default()
+    };
+    let classification = if attempts > 0 {
+        goldilocks::classify(successes, attempts, &opts).ok()
+    } else {
+        None
+    };
+    match &classification {
+        Some(cl) => explanation.push(format!(
+            "Over your last {considered} session{} with attempts: {}",
+            if considered == 1 { "" } else { "s" },
+            cl.evidence
+        )),
+        None => explanation.push(
+            "No attempts logged yet: log attempts and successes to see whether this challenge is too easy, too hard or just right.".into(),
+        ),
+    }
+    let current = rows
+        .iter()
+        .rev()
+        .find_map(|r| r.difficulty)
+        .or(c.difficulty);
+    let enough = classification
+        .as_ref()
+        .is_some_and(|cl| cl.zone != goldilocks::Zone::NotEnoughEvidence);
+    let suggested = match (current, enough) {
+        (Some(d), true) => {
+            let outcomes: Vec<bool> = (0..attempts).map(|i| i < successes).collect();
+            let step = (d.abs() * STEP_SHARE).max(0.01);
+            goldilocks::suggest_next_difficulty(d, &outcomes, step, c.target_rate).ok()
+        }
+        _ => None,
+    };
+    match (current, suggested) {
+        (Some(d), Some(s)) => {
+            let verb = if s > d { "raise" } else if s < d { "lower" } else { "keep" };
+            explanation.push(format!(
+                "To stay near {:.0} % success, {verb} the difficulty from {} to about {} next time (a weighted up-down staircase).",
+                c.target_rate * 100.0,
+                fmt_num(d),
+                fmt_num(s)
+            ));
+        }
+        (None, _) if classification.is_some() => explanation.push(
+            "Record the difficulty of your sessions (--difficulty) to get a suggested next difficulty.".into(),
+        ),
+        _ => {}
+    }
+    let flow = last.map(|cur| goldilocks::flow_channel(history, cur));
+    if let Some(FlowReading::Channel { channel, .. }) = &flow {
+        explanation.push(format!(
+            "Your latest self-ratings of challenge and skill, against your own usual ratings, put you in the {} channel.",
+            format!("{channel:?}").to_lowercase()
+        ));
+    }
+    Calibration {
+        sessions_considered: considered,
+        classification,
+        current_difficulty: current,
+        suggested_difficulty: suggested,
+        flow,
+        explanation,
+    }
+}
