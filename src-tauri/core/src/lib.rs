@@ -14,6 +14,7 @@
 #![forbid(unsafe_code)]
 
 pub mod domain;
+pub mod drafts;
 pub mod error;
 mod fsutil;
 pub mod journal;
@@ -27,6 +28,7 @@ pub mod vault;
 /// The science engine, re-exported so callers use the same version.
 pub use asymptote_science as science;
 pub use domain::*;
+pub use drafts::Draft;
 pub use error::{Error, ErrorReport, Result};
 pub use fsutil::write_atomic;
 pub use journal::{CreateOptions, Created, ItemCounts, Journal, Status, Unlock, default_data_dir};

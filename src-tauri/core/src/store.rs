@@ -20,6 +20,7 @@ pub(crate) const DB_FILE: &str = "journal.db";
 const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_init.sql"),
     include_str!("../migrations/0002_progress_indexes.sql"),
+    include_str!("../migrations/0003_drafts_settings.sql"),
 ];
 
 /// The schema version this build writes.
