@@ -21,6 +21,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_init.sql"),
     include_str!("../migrations/0002_progress_indexes.sql"),
     include_str!("../migrations/0003_drafts_settings.sql"),
+    include_str!("../migrations/0004_share_records.sql"),
+    include_str!("../migrations/0005_manager.sql"),
 ];
 
 /// The schema version this build writes.

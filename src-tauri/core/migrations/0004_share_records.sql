@@ -1,0 +1,1 @@
+-- One-on-one sharing: the record of what was shared, when, in which format, for whom (filled in by the exports work).

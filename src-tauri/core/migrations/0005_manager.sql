@@ -1,0 +1,1 @@
+-- The manager's space: trusted keys, received bundles, agenda (filled in by the manager-side work).
