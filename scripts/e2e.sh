@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# End-to-end tests of the real app window, with an accessibility scan of every screen:
+# tauri-driver (built into .tools/, nothing cached outside the repo) drives Debian's
+# WebKitWebDriver, which starts the debug app on a fresh temporary journal (--data-dir) inside
+# a private Xvfb and a private real Secret Service. Tests: tests/e2e/*.test.mjs (node --test).
+# Screenshots, logs and axe.json go to test-output/e2e/.
+#
+#   scripts/e2e.sh              install what is missing, build the UI and the app, run
+#   scripts/e2e.sh --no-build   reuse ui/dist and target/debug (scripts/test.sh built them)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# shellcheck source=scripts/lib/common.sh
+source scripts/lib/common.sh
+started=$SECONDS
+
+TAURI_DRIVER_VERSION=2.1.0
+build=yes
+[ "${1:-}" = "--no-build" ] && build=no
+
+header "e2e: system packages"
+ensure_packages "${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}" "${E2E_PACKAGES[@]}"
+ensure_toolchains
+
+header "e2e: tauri-driver $TAURI_DRIVER_VERSION (into .tools/)"
+if ! .tools/bin/tauri-driver --help >/dev/null 2>&1 \
+    || ! grep -qs "tauri-driver $TAURI_DRIVER_VERSION" .tools/.crates.toml; then
+    cargo install tauri-driver --version "$TAURI_DRIVER_VERSION" --locked --root .tools </dev/null
+else
+    echo "tauri-driver $TAURI_DRIVER_VERSION is installed"
+fi
+
+header "e2e: test dependencies (npm ci in tests/e2e)"
+if [ ! -f tests/e2e/node_modules/.package-lock.json ] \
+    || [ tests/e2e/package-lock.json -nt tests/e2e/node_modules/.package-lock.json ]; then
+    (cd tests/e2e && npm ci --no-audit --no-fund </dev/null)
+else
+    echo "tests/e2e/node_modules is up to date"
+fi
+
+if [ "$build" = yes ]; then
+    header "e2e: build the UI and the app (debug)"
+    ui_deps
+    build_ui
+    cargo build --locked -p asymptote -p asym </dev/null
+fi
+[ -x target/debug/asymptote ] || die "target/debug/asymptote is not built: run without --no-build"
+
+header "e2e: run (Xvfb + real Secret Service)"
+rm -rf test-output/e2e
+mkdir -p test-output/e2e
+work="$(mktemp -d "${TMPDIR:-/tmp}/asymptote-e2e-run.XXXXXX")"
+xvfb_pid=""
+cleanup() {
+    [ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null || true
+    wait 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+# A free display, chosen by the X server itself (other runs may hold :99).
+Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$work/display" 2>"$work/xvfb.log" &
+xvfb_pid=$!
+for _ in $(seq 100); do [ -s "$work/display" ] && break; sleep 0.1; done
+[ -s "$work/display" ] || { cat "$work/xvfb.log"; die "Xvfb did not start"; }
+export DISPLAY=":$(head -n1 "$work/display")"
+echo "Xvfb on $DISPLAY"
+
+# WebKit's helpers (portal, at-spi, PipeWire) chatter on stderr; their noise goes to a log
+# file and the test runner's own report to the terminal. with-secret-service.sh gives the
+# run a throwaway HOME and runtime dir, and unmounts xdg-document-portal's FUSE folder there.
+status=0
+scripts/with-secret-service.sh bash -c 'cd tests/e2e && exec node --test --test-concurrency=1 --test-reporter=spec' \
+    </dev/null 2>"test-output/e2e/stderr.log" || status=$?
+ls test-output/e2e/*.png 2>/dev/null | sed 's/^/screenshot: /' || true
+if [ "$status" -ne 0 ]; then
+    echo "e2e: FAILED (exit $status); the app's and the driver's output is in test-output/e2e/*.log"
+    tail -n 30 test-output/e2e/stderr.log
+fi
+echo "e2e: $((SECONDS - started))s"
+exit "$status"
