@@ -17,6 +17,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/lib/common.sh
 source scripts/lib/common.sh
+target_dir="$(realpath -m "${CARGO_TARGET_DIR:-target}")"
 
 if [ "${1:-}" != --inner ]; then
     build=yes
@@ -31,11 +32,15 @@ if [ "${1:-}" != --inner ]; then
             || [ tests/e2e/package-lock.json -nt tests/e2e/node_modules/.package-lock.json ]; then
             (cd tests/e2e && npm ci --no-audit --no-fund </dev/null)
         fi
-        CI=true tests/e2e/node_modules/.bin/tauri build --no-bundle --ci </dev/null
+        ui_deps
+        build_ui
+        # See scripts/package-deb.sh for why the paths are given and beforeBuildCommand is off.
+        TAURI_APP_PATH="$PWD" TAURI_FRONTEND_PATH="$PWD" CI=true tests/e2e/node_modules/.bin/tauri \
+            build --ci --no-bundle --config '{"build":{"beforeBuildCommand":null}}' </dev/null
         cargo build --release --locked -p asymptote-core --example seed_journal </dev/null
     fi
-    [ -x target/release/asymptote ] || die "target/release/asymptote is not built"
-    [ -x target/release/examples/seed_journal ] || die "the seeder is not built"
+    [ -x "$target_dir/release/asymptote" ] || die "$target_dir/release/asymptote is not built"
+    [ -x "$target_dir/release/examples/seed_journal" ] || die "the seeder is not built"
 
     work="$(mktemp -d "${TMPDIR:-/tmp}/asymptote-bench.XXXXXX")"
     xvfb_pid=""
@@ -60,13 +65,13 @@ fi
 runs="$2"
 work="$3"
 idle="${IDLE:-10}"
-app="$PWD/target/release/asymptote"
+app="$target_dir/release/asymptote"
 journal="$work/ten-years"
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo), $(uname -r)"
 echo "app: $app ($(du -h "$app" | cut -f1))"
 t=$SECONDS
-target/release/examples/seed_journal "$journal"
+"$target_dir/release/examples/seed_journal" "$journal"
 echo "journal: $(du -sh "$journal" | cut -f1) on disk, seeded in $((SECONDS - t))s"
 
 drop_caches() {

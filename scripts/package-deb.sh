@@ -18,6 +18,7 @@ started=$SECONDS
 mode="${1:-build}"
 case "$mode" in build | --check | --check-only) ;; *) die "usage: $0 [--check | --check-only]" ;; esac
 out=test-output
+target_dir="${CARGO_TARGET_DIR:-target}"
 mkdir -p "$out"
 
 if [ "$mode" != --check-only ]; then
@@ -34,16 +35,21 @@ if [ "$mode" != --check-only ]; then
     "$tauri" --version
 
     header "deb: tauri build --bundles deb (release)"
-    # The CLI finds tauri.conf.json at the top and the app package in the top Cargo.toml;
-    # it runs the config's beforeBuildCommand (npm ci + vite build in ui/) first.
     t=$SECONDS
-    rm -rf target/release/bundle/deb
-    CI=true "$tauri" build --bundles deb --ci </dev/null
+    # The UI the way the other scripts build it (npm ci only when the lockfile moved), so the
+    # config's beforeBuildCommand (an unconditional npm ci) is switched off here.
+    ui_deps
+    build_ui
+    rm -rf "$target_dir/release/bundle/deb"
+    # Left alone, the CLI walks the tree for a package.json and may pick tests/e2e/ as the
+    # front end; both paths are the top of the repository (tauri.conf.json, Cargo.toml).
+    TAURI_APP_PATH="$PWD" TAURI_FRONTEND_PATH="$PWD" CI=true \
+        "$tauri" build --ci --bundles deb --config '{"build":{"beforeBuildCommand":null}}' </dev/null
     echo "deb: built in $((SECONDS - t))s"
 fi
 
-deb="$(ls -t target/release/bundle/deb/*.deb 2>/dev/null | head -n1 || true)"
-[ -n "$deb" ] || die "no .deb in target/release/bundle/deb/"
+deb="$(ls -t "$target_dir"/release/bundle/deb/*.deb 2>/dev/null | head -n1 || true)"
+[ -n "$deb" ] || die "no .deb in $target_dir/release/bundle/deb/"
 echo "deb: $deb ($(du -h "$deb" | cut -f1))"
 
 if [ "$mode" != --check-only ]; then
