@@ -17,6 +17,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/lib/common.sh
 source scripts/lib/common.sh
+# shellcheck source=scripts/lib/tauri-cli.sh
+source scripts/lib/tauri-cli.sh
 target_dir="$(realpath -m "${CARGO_TARGET_DIR:-target}")"
 
 if [ "${1:-}" != --inner ]; then
@@ -28,15 +30,8 @@ if [ "${1:-}" != --inner ]; then
         header "bench: build the release app (tauri build --no-bundle) and the seeder"
         ensure_packages "${BUILD_PACKAGES[@]}" gnome-keyring dbus dbus-x11 xvfb xauth
         ensure_toolchains
-        if [ ! -f tests/e2e/node_modules/.package-lock.json ] \
-            || [ tests/e2e/package-lock.json -nt tests/e2e/node_modules/.package-lock.json ]; then
-            (cd tests/e2e && npm ci --no-audit --no-fund </dev/null)
-        fi
-        ui_deps
-        build_ui
-        # See scripts/package-deb.sh for why the paths are given and beforeBuildCommand is off.
-        TAURI_APP_PATH="$PWD" TAURI_FRONTEND_PATH="$PWD" CI=true tests/e2e/node_modules/.bin/tauri \
-            build --ci --no-bundle --config '{"build":{"beforeBuildCommand":null}}' </dev/null
+        ensure_tauri_cli
+        tauri_build --no-bundle
         cargo build --release --locked -p asymptote-core --example seed_journal </dev/null
     fi
     [ -x "$target_dir/release/asymptote" ] || die "$target_dir/release/asymptote is not built"

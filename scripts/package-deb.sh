@@ -9,11 +9,13 @@
 #   scripts/package-deb.sh --check    …then install, launch, remove (root or sudo)
 #   scripts/package-deb.sh --check-only   install/launch/remove the .deb already built
 #
-# The Tauri CLI is the npm package @tauri-apps/cli, pinned in tests/e2e/package-lock.json.
+# The Tauri CLI is the npm package @tauri-apps/cli, pinned in scripts/lib/tauri-cli.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/lib/common.sh
 source scripts/lib/common.sh
+# shellcheck source=scripts/lib/tauri-cli.sh
+source scripts/lib/tauri-cli.sh
 started=$SECONDS
 mode="${1:-build}"
 case "$mode" in build | --check | --check-only) ;; *) die "usage: $0 [--check | --check-only]" ;; esac
@@ -26,25 +28,13 @@ if [ "$mode" != --check-only ]; then
     ensure_packages "${BUILD_PACKAGES[@]}" lintian
     ensure_toolchains
 
-    header "deb: the Tauri CLI (npm ci in tests/e2e)"
-    if [ ! -f tests/e2e/node_modules/.package-lock.json ] \
-        || [ tests/e2e/package-lock.json -nt tests/e2e/node_modules/.package-lock.json ]; then
-        (cd tests/e2e && npm ci --no-audit --no-fund </dev/null)
-    fi
-    tauri=tests/e2e/node_modules/.bin/tauri
-    "$tauri" --version
+    header "deb: the Tauri CLI"
+    ensure_tauri_cli
 
     header "deb: tauri build --bundles deb (release)"
     t=$SECONDS
-    # The UI the way the other scripts build it (npm ci only when the lockfile moved), so the
-    # config's beforeBuildCommand (an unconditional npm ci) is switched off here.
-    ui_deps
-    build_ui
     rm -rf "$target_dir/release/bundle/deb"
-    # Left alone, the CLI walks the tree for a package.json and may pick tests/e2e/ as the
-    # front end; both paths are the top of the repository (tauri.conf.json, Cargo.toml).
-    TAURI_APP_PATH="$PWD" TAURI_FRONTEND_PATH="$PWD" CI=true \
-        "$tauri" build --ci --bundles deb --config '{"build":{"beforeBuildCommand":null}}' </dev/null
+    tauri_build --bundles deb
     echo "deb: built in $((SECONDS - t))s"
 fi
 
