@@ -16,6 +16,7 @@
 pub mod domain;
 pub mod drafts;
 pub mod error;
+pub mod export;
 mod fsutil;
 pub mod journal;
 pub mod keystore;

@@ -229,6 +229,49 @@ impl Journal {
     }
 }
 
+/// Exports: progress from the given sessions only (oldest first), so that a session the
+/// person keeps private never shapes a curve they share.
+impl Journal {
+    pub(crate) fn progress_from_sessions(
+        &self,
+        c: Challenge,
+        sessions: &[&crate::domain::Session],
+        axis: Option<PracticeAxis>,
+    ) -> Result<Progress> {
+        let history = self.flow_history()?;
+        let mut last_ratings = None;
+        let rows = sessions
+            .iter()
+            .map(|s| {
+                if let (Some(challenge), Some(skill)) =
+                    (s.data.challenge_rating, s.data.skill_rating)
+                {
+                    last_ratings = Some(Rating {
+                        challenge: f64::from(challenge),
+                        skill: f64::from(skill),
+                    });
+                }
+                Row {
+                    duration_min: s.data.duration_min,
+                    difficulty: s.data.difficulty,
+                    attempts: s.data.attempts,
+                    successes: s.data.successes,
+                    performance: s.data.performance,
+                }
+            })
+            .collect();
+        Ok(compute(
+            Loaded {
+                challenge: c,
+                rows,
+                last_ratings,
+            },
+            axis,
+            &history,
+        ))
+    }
+}
+
 struct Loaded {
     challenge: Challenge,
     rows: Vec<Row>,

@@ -1,0 +1,401 @@
+//! Turning a [`Selection`] into a [`Bundle`]: the one place that decides what leaves.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use asymptote_science::curves::{self, Point};
+
+use super::{
+    BUNDLE_FORMAT, BUNDLE_VERSION, Bundle, CurveSummary, Exported, Format, GoldilocksSummary,
+    Preview, Producer, ProgressSummary, Selection, SelectionSummary, SharedChallenge,
+};
+use crate::domain::{Id, Kind, Session};
+use crate::error::{Error, Result};
+use crate::journal::Journal;
+use crate::progress::Progress;
+
+/// How many points of the fitted curve a bundle carries for drawing.
+const CURVE_SAMPLES: usize = 64;
+
+fn fin(x: f64) -> Option<f64> {
+    x.is_finite().then_some(x)
+}
+
+impl Journal {
+    /// Finds the one item of any kind whose id is `text`, or starts or ends with it.
+    pub fn resolve_any(&self, text: &str) -> Result<(Kind, Id)> {
+        let mut found = Vec::new();
+        for kind in [
+            Kind::Purpose,
+            Kind::Challenge,
+            Kind::Session,
+            Kind::Reflection,
+            Kind::Checkin,
+            Kind::AuditItem,
+        ] {
+            match self.resolve_id(kind, text) {
+                Ok(id) if self.kind_of(id)? == Some(kind) => found.push((kind, id)),
+                Ok(_) | Err(Error::NotFound { .. }) => {}
+                Err(Error::Ambiguous { .. }) => {
+                    return Err(Error::Ambiguous {
+                        kind: "item",
+                        id: text.to_string(),
+                    });
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        match found.as_slice() {
+            [one] => Ok(*one),
+            [] => Err(Error::invalid(format!(
+                "No item matches `{text}`; check the id with `asym day` or `asym search`."
+            ))),
+            _ => Err(Error::Ambiguous {
+                kind: "item",
+                id: text.to_string(),
+            }),
+        }
+    }
+
+    /// The kind of the item with this full id, if any.
+    pub(crate) fn kind_of(&self, id: Id) -> Result<Option<Kind>> {
+        let id = id.to_string();
+        for kind in [
+            Kind::Purpose,
+            Kind::Challenge,
+            Kind::Session,
+            Kind::Reflection,
+            Kind::Checkin,
+            Kind::AuditItem,
+        ] {
+            let n: i64 = self.conn.query_row(
+                &format!("SELECT count(*) FROM {} WHERE id = ?1", kind.table()),
+                [&id],
+                |r| r.get(0),
+            )?;
+            if n > 0 {
+                return Ok(Some(kind));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Builds the bundle a selection describes. Private items and audit items are absent
+    /// unless picked one by one; excluded items are absent whatever else says.
+    pub fn build_bundle(&self, sel: &Selection) -> Result<Bundle> {
+        if sel.from > sel.to {
+            return Err(Error::invalid(format!(
+                "The range ends ({}) before it starts ({}); give --from before --to.",
+                sel.to, sel.from
+            )));
+        }
+        let picked: HashSet<Id> = sel.picked.iter().copied().collect();
+        let excluded: HashSet<Id> = sel.excluded.iter().copied().collect();
+        if let Some(both) = sel.picked.iter().find(|id| excluded.contains(id)) {
+            return Err(Error::invalid(format!(
+                "The item {both} is both picked and excluded; choose one."
+            )));
+        }
+        for &id in &sel.picked {
+            if self.kind_of(id)?.is_none() {
+                return Err(Error::NotFound {
+                    kind: "item",
+                    id: id.to_string(),
+                });
+            }
+        }
+        for (i, q) in sel.agenda.iter().enumerate() {
+            if q.trim().is_empty() {
+                return Err(Error::invalid(format!(
+                    "Agenda question {} is empty; give some text or leave it out.",
+                    i + 1
+                )));
+            }
+        }
+        let in_range = |d: chrono::NaiveDate| d >= sel.from && d <= sel.to;
+        // Whether an item may leave: picked, or (not private, in a chosen section and range).
+        let shareable =
+            |id: Id, private: bool| !excluded.contains(&id) && (picked.contains(&id) || !private);
+        let chosen = |id: Id, private: bool, section: bool, day: chrono::NaiveDate| {
+            !excluded.contains(&id)
+                && (picked.contains(&id) || (!private && section && in_range(day)))
+        };
+
+        let all_sessions = self.sessions(None)?;
+        let all_challenges = self.challenges(None)?;
+        let private_challenge: HashMap<Id, bool> = all_challenges
+            .iter()
+            .map(|c| (c.meta.id, c.meta.private))
+            .collect();
+        // A session of a private challenge stays home unless the session or its challenge
+        // was picked.
+        let session_ok = |s: &Session| {
+            let challenge_private = private_challenge
+                .get(&s.challenge_id)
+                .copied()
+                .unwrap_or(true);
+            let challenge_ok = !challenge_private || picked.contains(&s.challenge_id);
+            picked.contains(&s.meta.id) || challenge_ok
+        };
+
+        let sessions: Vec<Session> = all_sessions
+            .iter()
+            .filter(|s| {
+                chosen(
+                    s.meta.id,
+                    s.meta.private,
+                    sel.sections.practice_and_feedback,
+                    s.meta.when.day,
+                ) && session_ok(s)
+            })
+            .cloned()
+            .collect();
+
+        let mut by_challenge: HashMap<Id, Vec<&Session>> = HashMap::new();
+        for s in &all_sessions {
+            if s.meta.when.day <= sel.to && shareable(s.meta.id, s.meta.private) {
+                by_challenge.entry(s.challenge_id).or_default().push(s);
+            }
+        }
+        let active_in_range: HashSet<Id> = all_sessions
+            .iter()
+            .filter(|s| in_range(s.meta.when.day))
+            .map(|s| s.challenge_id)
+            .collect();
+
+        let mut challenges = Vec::new();
+        for c in all_challenges {
+            let id = c.meta.id;
+            let relevant = c.meta.when.day <= sel.to
+                && (active_in_range.contains(&id)
+                    || in_range(c.meta.when.day)
+                    || c.status == crate::domain::ChallengeStatus::Active);
+            let take = !excluded.contains(&id)
+                && (picked.contains(&id)
+                    || (!c.meta.private && sel.sections.challenges_and_progress && relevant));
+            if !take {
+                continue;
+            }
+            let c_target = c.target_rate;
+            let mine = by_challenge.remove(&id).unwrap_or_default();
+            let progress = self.progress_from_sessions(c.clone(), &mine, None)?;
+            challenges.push(SharedChallenge {
+                challenge: c,
+                progress: summarize(&progress, c_target),
+            });
+        }
+
+        let purposes = self
+            .purposes()?
+            .into_iter()
+            .filter(|p| {
+                !excluded.contains(&p.meta.id)
+                    && (picked.contains(&p.meta.id)
+                        || (!p.meta.private && sel.sections.purposes && p.meta.when.day <= sel.to))
+            })
+            .collect();
+        let reflections = self
+            .reflections()?
+            .into_iter()
+            .filter(|r| {
+                chosen(
+                    r.meta.id,
+                    r.meta.private,
+                    sel.sections.reflections,
+                    r.meta.when.day,
+                )
+            })
+            .collect();
+        let checkins = self
+            .checkins()?
+            .into_iter()
+            .filter(|c| {
+                chosen(
+                    c.meta.id,
+                    c.meta.private,
+                    sel.sections.autonomy,
+                    c.meta.when.day,
+                )
+            })
+            .collect();
+        // The motivation audit concerns the employer: only items picked one by one leave.
+        let audit_items = self
+            .audit_items()?
+            .into_iter()
+            .filter(|a| picked.contains(&a.meta.id))
+            .collect();
+
+        let status = self.status()?;
+        let name = self
+            .setting::<String>("display_name")?
+            .filter(|n| !n.trim().is_empty());
+        let mut picked_sorted: Vec<Id> = sel.picked.clone();
+        picked_sorted.sort();
+        picked_sorted.dedup();
+        let bundle = Bundle {
+            format: BUNDLE_FORMAT.to_string(),
+            version: BUNDLE_VERSION,
+            producer: Producer {
+                journal_id: status.journal_id,
+                name,
+                app: format!("asymptote {}", env!("CARGO_PKG_VERSION")),
+                created_at: crate::domain::When::now().at,
+            },
+            selection: SelectionSummary {
+                from: sel.from,
+                to: sel.to,
+                sections: sel.sections,
+                picked: picked_sorted,
+                recipient: sel
+                    .recipient
+                    .as_ref()
+                    .map(|r| r.trim().to_string())
+                    .filter(|r| !r.is_empty()),
+            },
+            purposes,
+            challenges,
+            sessions,
+            reflections,
+            checkins,
+            audit_items,
+            agenda: sel.agenda.iter().map(|q| q.trim().to_string()).collect(),
+        };
+        bundle.validate()?;
+        Ok(bundle)
+    }
+
+    /// Exactly what a file made from this selection will contain.
+    pub fn preview(&self, sel: &Selection) -> Result<Preview> {
+        Ok(Preview::of(&self.build_bundle(sel)?))
+    }
+
+    /// Builds, renders and writes an export atomically, then records the share.
+    pub fn export(&mut self, sel: &Selection, format: Format, path: &Path) -> Result<Exported> {
+        let bundle = self.build_bundle(sel)?;
+        let bytes = format.render(&bundle)?;
+        clean_stale_temps(path);
+        crate::fsutil::write_atomic(path, &bytes)?;
+        let file_name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let record = self.record_share(&bundle, format, &file_name, &bytes)?;
+        Ok(Exported {
+            path: path.to_path_buf(),
+            format,
+            bytes: bytes.len(),
+            preview: Preview::of(&bundle).for_format(format),
+            record,
+        })
+    }
+}
+
+/// A progress as a bundle carries it.
+fn summarize(p: &Progress, target_rate: f64) -> ProgressSummary {
+    let points: Vec<Point> = p
+        .points
+        .iter()
+        .copied()
+        .filter(|q| q.x.is_finite() && q.y.is_finite())
+        .collect();
+    let curve = p.fit.as_ref().and_then(|f| {
+        let asymptote = fin(f.asymptote)?;
+        let max_x = points
+            .iter()
+            .map(|q| q.x)
+            .fold(0.0_f64, f64::max)
+            .max(f.last_x);
+        let end = if max_x > 0.0 { max_x * 1.1 } else { 1.0 };
+        let xs: Vec<f64> = (0..CURVE_SAMPLES)
+            .map(|i| end * i as f64 / (CURVE_SAMPLES - 1) as f64)
+            .collect();
+        Some(CurveSummary {
+            model: f.best.name().to_string(),
+            asymptote,
+            asymptote_low: fin(f.asymptote_interval.low),
+            asymptote_high: fin(f.asymptote_interval.high),
+            confidence: fin(f.confidence).unwrap_or(0.95),
+            current_level: fin(f.current_level).unwrap_or(asymptote),
+            gap_closed: fin(f.gap_closed).unwrap_or(0.0).clamp(0.0, 1.0),
+            samples: curves::sample_curve(f, &xs)
+                .into_iter()
+                .filter(|q| q.y.is_finite())
+                .collect(),
+        })
+    });
+    let cal = &p.calibration;
+    let cl = cal.classification.as_ref();
+    ProgressSummary {
+        axis: p.axis,
+        sessions: p.sessions,
+        measure_name: p.measure_name.clone(),
+        measure_unit: p.measure_unit.clone(),
+        higher_is_better: p.higher_is_better,
+        points,
+        refusal: if curve.is_none() {
+            Some(
+                p.refusal
+                    .as_ref()
+                    .map_or_else(|| "no curve could be fitted".to_string(), |r| r.to_string()),
+            )
+        } else {
+            None
+        },
+        curve,
+        explanation: p.explanation.clone(),
+        goldilocks: GoldilocksSummary {
+            zone: cl.map(|c| c.zone),
+            successes: cl.map(|c| c.successes),
+            attempts: cl.map(|c| c.attempts),
+            rate: cl.and_then(|c| fin(c.rate)),
+            rate_low: cl.and_then(|c| fin(c.interval.low)),
+            rate_high: cl.and_then(|c| fin(c.interval.high)),
+            target: cl.map_or(target_rate, |c| c.target),
+            current_difficulty: cal.current_difficulty.and_then(fin),
+            suggested_difficulty: cal.suggested_difficulty.and_then(fin),
+            evidence: cal.explanation.clone(),
+        },
+    }
+}
+
+/// Removes temporary files a killed export left next to `path`: `write_atomic` names them
+/// `.NAME.tmp-PID`, so one whose process no longer runs (no `/proc/PID` on Linux; elsewhere,
+/// older than an hour) is stale. A kill mid-write leaves only such a file, never a partial
+/// `path`.
+pub fn clean_stale_temps(path: &Path) {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let Some(name) = path.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+        return;
+    };
+    let prefix = format!(".{name}.tmp-");
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let fname = e.file_name().to_string_lossy().into_owned();
+        let Some(pid) = fname.strip_prefix(&prefix) else {
+            continue;
+        };
+        let Ok(pid) = pid.parse::<u32>() else {
+            continue;
+        };
+        if pid == std::process::id() {
+            continue;
+        }
+        let stale = if Path::new("/proc/self").exists() {
+            !Path::new(&format!("/proc/{pid}")).exists()
+        } else {
+            e.metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age.as_secs() > 3600)
+        };
+        if stale {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}

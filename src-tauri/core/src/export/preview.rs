@@ -1,0 +1,176 @@
+//! The preview: exactly what a file will contain, item by item, before it is written.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::{Bundle, Format};
+use crate::domain::{Id, Kind};
+
+/// How many items of each section a file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct SectionCounts {
+    pub purposes: usize,
+    pub challenges: usize,
+    pub sessions: usize,
+    pub reflections: usize,
+    pub checkins: usize,
+    pub audit_items: usize,
+    pub agenda: usize,
+}
+
+/// One item that will leave.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PreviewItem {
+    pub kind: Kind,
+    pub id: Id,
+    pub day: NaiveDate,
+    /// One line saying what it is.
+    pub title: String,
+    /// Whether the item is marked private (it leaves only because it was picked).
+    pub private: bool,
+}
+
+/// What a file will contain.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Preview {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub recipient: Option<String>,
+    pub counts: SectionCounts,
+    pub items: Vec<PreviewItem>,
+    pub agenda: Vec<String>,
+    /// A note on what the chosen format leaves out (CSV holds sessions only).
+    pub note: Option<String>,
+}
+
+/// The first line of `s`, at most 80 characters.
+pub(crate) fn one_line(s: &str) -> String {
+    let line = s
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("");
+    let mut out: String = line.chars().take(80).collect();
+    if line.chars().count() > 80 {
+        out.push('…');
+    }
+    out
+}
+
+impl Preview {
+    /// The preview of a bundle.
+    pub fn of(b: &Bundle) -> Preview {
+        let mut items = Vec::new();
+        let mut push = |kind, id, day, title: String, private| {
+            items.push(PreviewItem {
+                kind,
+                id,
+                day,
+                title: one_line(&title),
+                private,
+            })
+        };
+        for p in &b.purposes {
+            push(
+                Kind::Purpose,
+                p.meta.id,
+                p.meta.when.day,
+                p.title.clone(),
+                p.meta.private,
+            );
+        }
+        for c in &b.challenges {
+            let m = &c.challenge.meta;
+            push(
+                Kind::Challenge,
+                m.id,
+                m.when.day,
+                c.challenge.skill.clone(),
+                m.private,
+            );
+        }
+        for s in &b.sessions {
+            let skill = b.skill_of(s.challenge_id).unwrap_or("a challenge");
+            let mut t = format!("Practice: {skill}");
+            if let Some(m) = s.data.duration_min {
+                t.push_str(&format!(", {m} min"));
+            }
+            if let Some(sub) = &s.data.sub_skill {
+                t.push_str(&format!(" ({sub})"));
+            }
+            push(Kind::Session, s.meta.id, s.meta.when.day, t, s.meta.private);
+        }
+        for r in &b.reflections {
+            let t = r
+                .text
+                .clone()
+                .or_else(|| r.gibbs.fields().iter().find_map(|(_, v)| (*v).clone()))
+                .unwrap_or_else(|| "Reflection".into());
+            push(
+                Kind::Reflection,
+                r.meta.id,
+                r.meta.when.day,
+                t,
+                r.meta.private,
+            );
+        }
+        for c in &b.checkins {
+            let f = c.ratings;
+            push(
+                Kind::Checkin,
+                c.meta.id,
+                c.meta.when.day,
+                format!(
+                    "Autonomy: task {}, time {}, technique {}, team {}",
+                    f.task, f.time, f.technique, f.team
+                ),
+                c.meta.private,
+            );
+        }
+        for a in &b.audit_items {
+            push(
+                Kind::AuditItem,
+                a.meta.id,
+                a.meta.when.day,
+                format!("Audit ({}): {}", a.kind.as_str(), a.description),
+                a.meta.private,
+            );
+        }
+        Preview {
+            from: b.selection.from,
+            to: b.selection.to,
+            recipient: b.selection.recipient.clone(),
+            counts: SectionCounts {
+                purposes: b.purposes.len(),
+                challenges: b.challenges.len(),
+                sessions: b.sessions.len(),
+                reflections: b.reflections.len(),
+                checkins: b.checkins.len(),
+                audit_items: b.audit_items.len(),
+                agenda: b.agenda.len(),
+            },
+            items,
+            agenda: b.agenda.clone(),
+            note: None,
+        }
+    }
+
+    /// Narrowed to what `format` writes: a CSV holds practice sessions only.
+    pub fn for_format(mut self, format: Format) -> Preview {
+        if format == Format::Csv {
+            self.items.retain(|i| i.kind == Kind::Session);
+            self.counts = SectionCounts {
+                sessions: self.counts.sessions,
+                ..SectionCounts::default()
+            };
+            self.agenda.clear();
+            self.note = Some("A CSV file holds practice sessions only.".into());
+        }
+        self
+    }
+
+    /// Every id the file will hold.
+    pub fn ids(&self) -> Vec<Id> {
+        self.items.iter().map(|i| i.id).collect()
+    }
+}
