@@ -50,7 +50,7 @@ if [ "$mode" != --check-only ]; then
     header "deb: lintian"
     if command -v lintian >/dev/null 2>&1; then
         # Reported, not fatal: a bundler-made package has known nits (no changelog, no man page).
-        lintian --no-tag-display-limit "$deb" 2>&1 | tee "$out/deb-lintian.txt" || true
+        lintian --tag-display-limit 0 "$deb" 2>&1 | tee "$out/deb-lintian.txt" || true
         echo "lintian: $(grep -c '^E:' "$out/deb-lintian.txt" || true) errors, $(grep -c '^W:' "$out/deb-lintian.txt" || true) warnings (test-output/deb-lintian.txt)"
     else
         echo "lintian is not installed: skipped"
@@ -62,6 +62,10 @@ fi
 header "deb: install, launch, remove"
 ensure_packages xvfb xauth xdotool imagemagick gnome-keyring dbus dbus-x11
 package="$(dpkg-deb --field "$deb" Package)"
+# Never replace (and then remove) a copy someone installed on purpose.
+if dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    die "$package is already installed here; this check installs and removes it, so it stops (dpkg -r $package first)"
+fi
 work="$(mktemp -d "${TMPDIR:-/tmp}/asymptote-deb.XXXXXX")"
 xvfb_pid="" app_pid="" installed=no
 cleanup() {
