@@ -12,6 +12,27 @@ use std::sync::Mutex;
 use crate::error::{Error, Result};
 use crate::secret::DbKey;
 
+/// Secret bytes other than the database key (e.g. the journal's signing key),
+/// kept in the keyring under their own account. Redacted `Debug`, zeroized on
+/// drop, no `Clone` or `Serialize`.
+pub struct SecretBytes(zeroize::Zeroizing<Vec<u8>>);
+
+impl SecretBytes {
+    pub fn new(bytes: zeroize::Zeroizing<Vec<u8>>) -> Self {
+        SecretBytes(bytes)
+    }
+    /// The raw bytes. Dangerous: never log, serialize or send them.
+    pub fn expose_bytes_dangerously(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for SecretBytes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SecretBytes(<redacted>)")
+    }
+}
+
 /// The keyring service name every Asymptote entry is filed under.
 pub const SERVICE: &str = "org.asymptote.journal";
 
@@ -23,6 +44,10 @@ pub trait KeyStore: Send + Sync {
     fn set(&self, account: &str, key: &DbKey) -> Result<()>;
     /// Removes the key for `account`; absent keys are not an error.
     fn delete(&self, account: &str) -> Result<()>;
+    /// Arbitrary secret bytes for `account` (not the database key), `Err(KeyMissing)` when none.
+    fn get_secret(&self, account: &str) -> Result<SecretBytes>;
+    /// Stores (or replaces) secret bytes for `account`. `delete` removes them.
+    fn set_secret(&self, account: &str, secret: &SecretBytes) -> Result<()>;
 }
 
 /// The operating system's keyring.
@@ -93,12 +118,32 @@ impl KeyStore for OsKeyring {
             Err(e) => Err(map_keyring_error(e)),
         }
     }
+
+    fn get_secret(&self, account: &str) -> Result<SecretBytes> {
+        let text = zeroize::Zeroizing::new(
+            Self::entry(account)?
+                .get_secret()
+                .map_err(map_keyring_error)?,
+        );
+        let bytes = zeroize::Zeroizing::new(hex::decode(text.as_slice()).map_err(|_| {
+            Error::NoKeyring("a keyring entry of Asymptote's holds something unexpected".into())
+        })?);
+        Ok(SecretBytes(bytes))
+    }
+
+    fn set_secret(&self, account: &str, secret: &SecretBytes) -> Result<()> {
+        let text = zeroize::Zeroizing::new(hex::encode(secret.expose_bytes_dangerously()));
+        Self::entry(account)?
+            .set_secret(text.as_bytes())
+            .map_err(map_keyring_error)
+    }
 }
 
 /// An in-memory key store for unit tests. It keeps keys only as long as it lives.
 #[derive(Default)]
 pub struct MemoryKeyStore {
     keys: Mutex<HashMap<String, [u8; 32]>>,
+    secrets: Mutex<HashMap<String, zeroize::Zeroizing<Vec<u8>>>>,
 }
 
 impl std::fmt::Debug for MemoryKeyStore {
@@ -130,6 +175,24 @@ impl KeyStore for MemoryKeyStore {
     fn delete(&self, account: &str) -> Result<()> {
         let mut map = self.keys.lock().map_err(|_| Error::KeyMissing)?;
         map.remove(account);
+        let mut secrets = self.secrets.lock().map_err(|_| Error::KeyMissing)?;
+        secrets.remove(account);
+        Ok(())
+    }
+
+    fn get_secret(&self, account: &str) -> Result<SecretBytes> {
+        let map = self.secrets.lock().map_err(|_| Error::KeyMissing)?;
+        map.get(account)
+            .map(|b| SecretBytes(zeroize::Zeroizing::new(b.to_vec())))
+            .ok_or(Error::KeyMissing)
+    }
+
+    fn set_secret(&self, account: &str, secret: &SecretBytes) -> Result<()> {
+        let mut map = self.secrets.lock().map_err(|_| Error::KeyMissing)?;
+        map.insert(
+            account.to_string(),
+            zeroize::Zeroizing::new(secret.expose_bytes_dangerously().to_vec()),
+        );
         Ok(())
     }
 }
@@ -146,6 +209,12 @@ impl KeyStore for NoKeyStore {
         Err(Error::NoKeyring("keyring disabled".into()))
     }
     fn delete(&self, _: &str) -> Result<()> {
+        Err(Error::NoKeyring("keyring disabled".into()))
+    }
+    fn get_secret(&self, _: &str) -> Result<SecretBytes> {
+        Err(Error::NoKeyring("keyring disabled".into()))
+    }
+    fn set_secret(&self, _: &str, _: &SecretBytes) -> Result<()> {
         Err(Error::NoKeyring("keyring disabled".into()))
     }
 }
