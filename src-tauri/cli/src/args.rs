@@ -88,6 +88,12 @@ pub enum Command {
     /// The motivation audit: if-then rewards, punishments, and tasks.
     #[command(subcommand)]
     Audit(AuditCmd),
+    /// Your signing key: its public half and fingerprint, to hand to your manager.
+    #[command(subcommand)]
+    Keys(crate::manager::KeysCmd),
+    /// The manager's side: people, their trusted keys, received bundles, the agenda.
+    #[command(subcommand)]
+    Manager(crate::manager::ManagerCmd),
 }
 
 /// Options every item has.

@@ -83,6 +83,16 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Reflection(c) => reflection(&ctx, c),
         Command::Checkin(c) => checkin(&ctx, c),
         Command::Audit(c) => audit(&ctx, c),
+        Command::Keys(c) => crate::manager::keys(&manager_opts(&ctx), c),
+        Command::Manager(c) => crate::manager::manager(&manager_opts(&ctx), c),
+    }
+}
+
+fn manager_opts(ctx: &Ctx) -> crate::manager::Opts<'_> {
+    crate::manager::Opts {
+        dir: &ctx.dir,
+        json: ctx.json,
+        passphrase_file: ctx.passphrase_file.as_deref(),
     }
 }
 

@@ -7,6 +7,7 @@
 mod args;
 mod cmd;
 mod input;
+mod manager;
 mod render;
 
 use std::io::Write;

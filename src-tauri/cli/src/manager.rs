@@ -1,0 +1,524 @@
+//! `asym keys …` (the person's signing key) and `asym manager …` (the manager's side),
+//! plus the helpers `asym share export` uses to sign and encrypt what it writes.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use asymptote_core::manager::{Agenda, AgendaItem, AgendaKind, Timeline};
+use asymptote_core::protect::{self, AgeIdentity, AgeKind, AgeUnlock, PublicKey, Recipient};
+use asymptote_core::*;
+use clap::{Args, Subcommand};
+use serde::Serialize;
+use zeroize::Zeroizing;
+
+use crate::input;
+
+/// The environment variable an age passphrase is read from (to encrypt or decrypt).
+pub const AGE_PASSPHRASE_ENV: &str = "ASYMPTOTE_AGE_PASSPHRASE";
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCmd {
+    /// Show this journal's signing public key and its fingerprint, to hand to your
+    /// manager (the key pair is made on first use; the secret half stays in the keyring).
+    Show,
+    /// Write the signing public key to FILE in minisign's .pub format.
+    ExportPublic { file: PathBuf },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ManagerCmd {
+    /// The people whose bundles you receive.
+    #[command(subcommand)]
+    Person(PersonCmd),
+    /// Trust a person's signing key: a .pub file, or the key line (RW…) itself.
+    Trust { person: String, key: String },
+    /// Verify, decrypt and import a bundle a person sent you (read-only once imported).
+    Import(ImportArgs),
+    /// Everything a person shared with you, across their bundles, day by day.
+    Timeline { person: String },
+    /// The next one-on-one: open talking points, action items, your notes.
+    Agenda(AgendaArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PersonCmd {
+    /// Add a person by name.
+    Add { name: String },
+    /// List your people, their trusted keys and how many bundles you received.
+    List,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    pub person: String,
+    /// The received file (a JSON bundle, or its .age encryption).
+    pub file: PathBuf,
+    /// The detached signature (default: FILE.minisig).
+    #[arg(long, value_name = "FILE.minisig")]
+    pub sig: Option<PathBuf>,
+    /// Your age identity file (from `age-keygen`), for a file encrypted to your age key.
+    /// A file encrypted to a passphrase takes it from ASYMPTOTE_AGE_PASSPHRASE or a prompt.
+    #[arg(long, value_name = "AGE_IDENTITY_FILE")]
+    pub identity: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = false)]
+pub struct AgendaArgs {
+    pub person: String,
+    /// Also list closed points and actions.
+    #[arg(long)]
+    pub all: bool,
+    #[command(subcommand)]
+    pub action: Option<AgendaCmd>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AgendaCmd {
+    /// A talking point, carried forward to each one-on-one until closed.
+    AddPoint { text: String },
+    /// Close a talking point or an action item by its id (at least 4 characters).
+    Close { id: String },
+    /// An action item with an owner and a due date.
+    AddAction {
+        text: String,
+        #[arg(long)]
+        owner: String,
+        /// YYYY-MM-DD, "today" or "tomorrow".
+        #[arg(long)]
+        due: String,
+    },
+    /// Your own note about this person (never part of anyone's export).
+    Note { text: String },
+}
+
+/// What `asym keys` and `asym manager` need from the global options.
+pub struct Opts<'a> {
+    pub dir: &'a Path,
+    pub json: bool,
+    pub passphrase_file: Option<&'a Path>,
+}
+
+impl Opts<'_> {
+    fn open(&self) -> Result<Journal> {
+        let keys = OsKeyring::new();
+        match Journal::key_mode(self.dir)? {
+            KeyMode::Keyring => Journal::open(self.dir, Unlock::Keyring, &keys),
+            KeyMode::Passphrase => {
+                let p = input::passphrase(self.passphrase_file)?;
+                Journal::open(self.dir, Unlock::Passphrase(p), &keys)
+            }
+        }
+    }
+
+    fn print<T: Serialize>(&self, value: &T, text: impl FnOnce() -> String) -> Result<()> {
+        let mut s = if self.json {
+            serde_json::to_string_pretty(value)
+                .map_err(|e| Error::Invalid(format!("Could not write JSON ({e}).")))?
+        } else {
+            text()
+        };
+        if !s.ends_with('\n') {
+            s.push('\n');
+        }
+        let mut out = std::io::stdout().lock();
+        match out.write_all(s.as_bytes()).and_then(|_| out.flush()) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+            Err(e) => Err(Error::Io("standard output".into(), e)),
+        }
+    }
+}
+
+fn short(id: Id) -> String {
+    let s = id.to_string();
+    s[s.len().saturating_sub(8)..].to_string()
+}
+
+// ------------------------------------------------------------------ keys
+
+#[derive(Serialize)]
+struct KeyReport<'a> {
+    key_id: &'a str,
+    public_key: &'a str,
+    minisign_pub: String,
+    created: bool,
+    written_to: Option<&'a Path>,
+}
+
+pub fn keys(o: &Opts, c: KeysCmd) -> Result<()> {
+    let j = o.open()?;
+    let (pk, created) = protect::journal_public_key(&j, &OsKeyring::new())?;
+    let file = pk.to_minisign_file();
+    let written = match &c {
+        KeysCmd::Show => None,
+        KeysCmd::ExportPublic { file: path } => {
+            write_atomic(path, file.as_bytes())?;
+            Some(path.as_path())
+        }
+    };
+    o.print(
+        &KeyReport {
+            key_id: &pk.key_id,
+            public_key: &pk.base64,
+            minisign_pub: file.clone(),
+            created,
+            written_to: written,
+        },
+        || {
+            let head = if created {
+                "Made this journal's signing key; its secret half is in your system keyring, apart from the journal's key.\n"
+            } else {
+                ""
+            };
+            match written {
+                Some(p) => format!(
+                    "{head}Wrote the signing public key {} to {}.\nHand that file to your manager; they check the fingerprint {} with you.",
+                    pk.key_id,
+                    p.display(),
+                    pk.key_id
+                ),
+                None => format!(
+                    "{head}Signing public key (minisign format), to hand to your manager:\n\n{file}\nFingerprint (key id): {}\nYour manager runs `asym manager trust YOUR-NAME KEY` and checks this fingerprint with you, in person or by phone.\nAnyone can verify your signed files with `minisign -Vm FILE -P {}`.",
+                    pk.key_id, pk.base64
+                ),
+            }
+        },
+    )
+}
+
+// ----------------------------------------------- helpers for share export
+
+/// A passphrase to encrypt to: ASYMPTOTE_AGE_PASSPHRASE, or typed twice at a prompt.
+pub fn new_age_passphrase() -> Result<Passphrase> {
+    if let Ok(p) = std::env::var(AGE_PASSPHRASE_ENV) {
+        return Ok(Passphrase::new(p));
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(Error::Invalid(format!(
+            "Encrypting to a passphrase needs one: set {AGE_PASSPHRASE_ENV}, or run in a terminal to type it."
+        )));
+    }
+    let a = Zeroizing::new(
+        rpassword::prompt_password("Passphrase to encrypt the file to: ")
+            .map_err(|e| Error::Io("the terminal".into(), e))?,
+    );
+    let b = Zeroizing::new(
+        rpassword::prompt_password("Type it again: ")
+            .map_err(|e| Error::Io("the terminal".into(), e))?,
+    );
+    if *a != *b {
+        return Err(Error::Invalid(
+            "The two passphrases differ; nothing was written.".into(),
+        ));
+    }
+    Ok(Passphrase::new(a.to_string()))
+}
+
+fn age_passphrase() -> Result<Passphrase> {
+    if let Ok(p) = std::env::var(AGE_PASSPHRASE_ENV) {
+        return Ok(Passphrase::new(p));
+    }
+    if std::io::stdin().is_terminal() {
+        return rpassword::prompt_password("Passphrase of the file: ")
+            .map(Passphrase::new)
+            .map_err(|e| Error::Io("the terminal".into(), e));
+    }
+    Err(Error::Invalid(format!(
+        "This file is encrypted to a passphrase: set {AGE_PASSPHRASE_ENV}, or run in a terminal to type it; nothing was imported."
+    )))
+}
+
+/// The recipient chosen by `--encrypt-to AGE_PUBKEY` / `--encrypt-passphrase`.
+pub fn recipient(encrypt_to: Option<&str>, passphrase: bool) -> Result<Option<Recipient>> {
+    match (encrypt_to, passphrase) {
+        (Some(_), true) => Err(Error::Invalid(
+            "Choose one of --encrypt-to and --encrypt-passphrase, not both.".into(),
+        )),
+        (Some(k), false) => Recipient::age_key(k).map(Some),
+        (None, true) => Recipient::passphrase(new_age_passphrase()?).map(Some),
+        (None, false) => Ok(None),
+    }
+}
+
+/// What [`write_protected`] wrote.
+#[derive(Debug, Serialize)]
+pub struct ProtectedFiles {
+    pub path: PathBuf,
+    pub signature: Option<PathBuf>,
+    pub encrypted: bool,
+    pub key_id: Option<String>,
+}
+
+/// Encrypts and/or signs `bytes` and writes them atomically: `path` (with `.age`
+/// added when encrypted and not already there) and, when signed, `<that>.minisig`.
+pub fn write_protected(
+    j: &Journal,
+    path: &Path,
+    bytes: &[u8],
+    sign: bool,
+    encrypt: Option<&Recipient>,
+) -> Result<ProtectedFiles> {
+    let p = protect::protect_export(j, &OsKeyring::new(), bytes, sign, encrypt)?;
+    let out = if p.encrypted && path.extension().is_none_or(|e| e != "age") {
+        let mut s = path.as_os_str().to_owned();
+        s.push(".age");
+        PathBuf::from(s)
+    } else {
+        path.to_path_buf()
+    };
+    let sig_path = p.signature.as_ref().map(|_| {
+        let mut s = out.as_os_str().to_owned();
+        s.push(".minisig");
+        PathBuf::from(s)
+    });
+    // The signature first: a file never sits beside a stale signature of another file
+    // for longer than the rename of the file itself.
+    if let (Some(sp), Some(sig)) = (&sig_path, &p.signature) {
+        write_atomic(sp, sig.as_bytes())?;
+    }
+    write_atomic(&out, &p.bytes)?;
+    Ok(ProtectedFiles {
+        path: out,
+        signature: sig_path,
+        encrypted: p.encrypted,
+        key_id: p.key_id,
+    })
+}
+
+// --------------------------------------------------------------- manager
+
+pub fn manager(o: &Opts, c: ManagerCmd) -> Result<()> {
+    match c {
+        ManagerCmd::Person(PersonCmd::Add { name }) => {
+            let mut j = o.open()?;
+            let p = j.manager_add_person(&name)?;
+            o.print(&p, || {
+                format!(
+                    "Added {}. Next: `asym manager trust \"{}\" KEY` with the public key they give you (`asym keys show` on their side).",
+                    p.name, p.name
+                )
+            })
+        }
+        ManagerCmd::Person(PersonCmd::List) => {
+            let j = o.open()?;
+            let people = j.manager_people()?;
+            o.print(&people, || {
+                if people.is_empty() {
+                    return "No people yet; add one with `asym manager person add NAME`.".into();
+                }
+                people
+                    .iter()
+                    .map(|p| {
+                        let keys: Vec<&str> = p.keys.iter().map(|k| k.key_id.as_str()).collect();
+                        format!(
+                            "{}  keys: {}  bundles: {}",
+                            p.name,
+                            if keys.is_empty() {
+                                "none trusted".to_string()
+                            } else {
+                                keys.join(", ")
+                            },
+                            p.bundles
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })
+        }
+        ManagerCmd::Trust { person, key } => {
+            let text = if Path::new(&key).is_file() {
+                std::fs::read_to_string(&key).map_err(|e| Error::Io(PathBuf::from(&key), e))?
+            } else {
+                key
+            };
+            let pk = PublicKey::parse(&text)?;
+            let mut j = o.open()?;
+            let k = j.manager_trust_key(&person, &pk)?;
+            let name = j.manager_person(&person)?.name;
+            o.print(&k, || {
+                format!(
+                    "Now trusting key {} for {name}. Check this fingerprint with them in person or by phone: a file signed by any other key will be refused.",
+                    k.key_id
+                )
+            })
+        }
+        ManagerCmd::Import(a) => import(o, a),
+        ManagerCmd::Timeline { person } => {
+            let j = o.open()?;
+            let t = j.manager_timeline(&person)?;
+            o.print(&t, || render_timeline(&t))
+        }
+        ManagerCmd::Agenda(a) => agenda(o, a),
+    }
+}
+
+fn import(o: &Opts, a: ImportArgs) -> Result<()> {
+    let file = std::fs::read(&a.file).map_err(|e| Error::Io(a.file.clone(), e))?;
+    let sig_path = a.sig.clone().unwrap_or_else(|| {
+        let mut s = a.file.as_os_str().to_owned();
+        s.push(".minisig");
+        PathBuf::from(s)
+    });
+    let sig = match std::fs::read(&sig_path) {
+        Ok(b) => String::from_utf8(b).map_err(|_| {
+            Error::Invalid(
+                "The signature file is not a minisign signature (.minisig); nothing was imported."
+                    .into(),
+            )
+        })?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(Error::Invalid(format!(
+                "No signature was found at {}, and an unsigned file cannot be trusted; give it with --sig, nothing was imported.",
+                sig_path.display()
+            )));
+        }
+        Err(e) => return Err(Error::Io(sig_path, e)),
+    };
+    let mut j = o.open()?;
+    let unlock = match (protect::age_kind(&file), &a.identity) {
+        (None, _) => None,
+        (Some(_), Some(id_path)) => {
+            let text = Zeroizing::new(
+                std::fs::read_to_string(id_path).map_err(|e| Error::Io(id_path.clone(), e))?,
+            );
+            Some(AgeUnlock::Identity(AgeIdentity::parse(&text)?))
+        }
+        (Some(AgeKind::Passphrase), None) => {
+            // Check the person and signature before asking for a passphrase: a foreign
+            // or changed file is refused without a prompt.
+            j.manager_import(&a.person, &file, &sig, None)
+                .err()
+                .filter(|e| !e.to_string().contains("age-encrypted"))
+                .map_or(Ok(()), Err)?;
+            Some(AgeUnlock::Passphrase(age_passphrase()?))
+        }
+        (Some(AgeKind::Recipients), None) => {
+            return Err(Error::Invalid(
+                "This file is encrypted to an age key: give your identity file with --identity; nothing was imported.".into(),
+            ));
+        }
+    };
+    let b = j.manager_import(&a.person, &file, &sig, unlock.as_ref())?;
+    o.print(&b, || {
+        format!(
+            "Imported {}'s bundle {} ({} items{}), signed by their key {}. See it with `asym manager timeline \"{}\"`.",
+            b.person,
+            short(b.id),
+            b.items,
+            match (b.period_from, b.period_to) {
+                (Some(f), Some(t)) => format!(", {f} to {t}"),
+                _ => String::new(),
+            },
+            b.signer_key_id,
+            b.person
+        )
+    })
+}
+
+fn render_timeline(t: &Timeline) -> String {
+    if t.bundles.is_empty() {
+        return format!(
+            "Nothing from {} yet; import a bundle with `asym manager import`.",
+            t.person
+        );
+    }
+    let mut s = format!(
+        "{}: {} bundle{} received, {} day{} with shared items.\n",
+        t.person,
+        t.bundles.len(),
+        if t.bundles.len() == 1 { "" } else { "s" },
+        t.days.len(),
+        if t.days.len() == 1 { "" } else { "s" }
+    );
+    for d in &t.days {
+        s.push_str(&format!("\n{}\n", d.day.format("%A %-d %B %Y")));
+        for i in &d.items {
+            s.push_str(&format!("  {}  {}\n", short(i.id), i.summary));
+        }
+    }
+    s
+}
+
+fn item_line(i: &AgendaItem) -> String {
+    let mut s = format!("  {}  {}", short(i.id), i.text);
+    if let (Some(o), Some(d)) = (&i.owner, i.due) {
+        s.push_str(&format!(" — {o}, due {d}"));
+        if i.closed_at.is_none() && d < local_today() {
+            s.push_str(" (overdue)");
+        }
+    }
+    if i.closed_at.is_none() && i.kind == AgendaKind::Point {
+        s.push_str(&format!(
+            " (open since {})",
+            i.created_at.with_timezone(&chrono::Local).date_naive()
+        ));
+    }
+    s
+}
+
+fn render_agenda(a: &Agenda) -> String {
+    let mut s = format!("Next one-on-one with {}\n", a.person);
+    let section = |s: &mut String, title: &str, items: &[AgendaItem], empty: &str| {
+        s.push_str(&format!("\n{title}\n"));
+        if items.is_empty() {
+            s.push_str(&format!("  {empty}\n"));
+        }
+        for i in items {
+            s.push_str(&item_line(i));
+            s.push('\n');
+        }
+    };
+    section(
+        &mut s,
+        "Talking points (carried forward until closed)",
+        &a.points,
+        "none open",
+    );
+    section(&mut s, "Action items", &a.actions, "none open");
+    if !a.their_questions.is_empty() {
+        s.push_str(&format!("\n{}'s own questions\n", a.person));
+        for q in &a.their_questions {
+            s.push_str(&format!("  - {q}\n"));
+        }
+    }
+    section(&mut s, "Your notes", &a.notes, "none");
+    if !a.closed.is_empty() {
+        section(&mut s, "Closed", &a.closed, "");
+    }
+    s
+}
+
+fn agenda(o: &Opts, a: AgendaArgs) -> Result<()> {
+    let mut j = o.open()?;
+    let done = |j: &Journal, item: AgendaItem, what: &str| -> Result<()> {
+        let ag = j.agenda(&a.person, a.all)?;
+        o.print(&item, || format!("{what} {}.\n\n{}", short(item.id), render_agenda(&ag)))
+    };
+    match a.action {
+        None => {
+            let ag = j.agenda(&a.person, a.all)?;
+            o.print(&ag, || render_agenda(&ag))
+        }
+        Some(AgendaCmd::AddPoint { text }) => {
+            let i = j.agenda_add_point(&a.person, &text)?;
+            done(&j, i, "Added talking point")
+        }
+        Some(AgendaCmd::Close { id }) => {
+            let i = j.agenda_close(&a.person, &id)?;
+            done(&j, i, "Closed")
+        }
+        Some(AgendaCmd::AddAction { text, owner, due }) => {
+            let due = match due.trim().to_ascii_lowercase().as_str() {
+                "tomorrow" => local_today() + chrono::Days::new(1),
+                _ => input::day(&due)?,
+            };
+            let i = j.agenda_add_action(&a.person, &text, &owner, due)?;
+            done(&j, i, "Added action item")
+        }
+        Some(AgendaCmd::Note { text }) => {
+            let i = j.agenda_add_note(&a.person, &text)?;
+            done(&j, i, "Added note")
+        }
+    }
+}
