@@ -60,6 +60,8 @@ fi
 runs="$2"
 work="$3"
 idle="${IDLE:-10}"
+# READY_LINE lets a dry run on an older build time another line (e.g. "asymptote: journal unlocked").
+ready_line="${READY_LINE:-asymptote: ready}"
 app="$target_dir/release/asymptote"
 journal="$work/ten-years"
 
@@ -89,17 +91,20 @@ ready=()
 for run in $(seq "$runs"); do
     cache="$(drop_caches)"
     log="$work/run-$run.log"
+    t0="$(date +%s%N)"
     bash -c 'echo $$ >"$1"; exec "$2" --data-dir "$3" 2>"$4"' bash "$work/pid" "$app" "$journal" "$log" &
     wrapper=$!
-    waited=0
-    until grep -q "asymptote: ready" "$log" 2>/dev/null; do
+    until grep -q "$ready_line" "$log" 2>/dev/null; do
         if ! kill -0 "$wrapper" 2>/dev/null; then echo "FAIL: the app exited"; cat "$log"; exit 1; fi
-        [ "$waited" -ge 600 ] && { echo "FAIL: no 'asymptote: ready' line within 60 s:"; cat "$log"; exit 1; }
-        sleep 0.1; waited=$((waited + 1))
+        [ $(($(date +%s%N) - t0)) -gt 60000000000 ] && { echo "FAIL: no '$ready_line' line within 60 s:"; cat "$log"; exit 1; }
+        sleep 0.02
     done
-    ms="$(grep -m1 -oE 'asymptote: ready [0-9]+' "$log" | grep -oE '[0-9]+$')"
+    seen=$((($(date +%s%N) - t0) / 1000000))
+    # The app's own figure (from its process start); else what this script saw (launch to line).
+    ms="$(grep -m1 -oE "$ready_line [0-9]+" "$log" | grep -oE '[0-9]+$' || true)"
+    [ -n "$ms" ] || ms="$seen"
     ready+=("$ms")
-    echo "run $run: ready after $ms ms (page cache: $cache)"
+    echo "run $run: ready after $ms ms (seen by this script after $seen ms; page cache: $cache)"
     pid="$(cat "$work/pid")"
     if [ "$run" -eq "$runs" ]; then
         sleep "$idle"
