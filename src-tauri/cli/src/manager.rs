@@ -369,7 +369,7 @@ fn import(o: &Opts, a: ImportArgs) -> Result<()> {
         })?,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             return Err(Error::Invalid(format!(
-                "No signature was found at {}, and an unsigned file cannot be trusted; give it with --sig, nothing was imported.",
+                "No signature was found at {} and an unsigned file cannot be trusted, so nothing was imported; give the .minisig file with --sig.",
                 sig_path.display()
             )));
         }

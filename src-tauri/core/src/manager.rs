@@ -824,6 +824,7 @@ mod tests {
         person
             .add_reflection(NewReflection {
                 text: Some("Shared: reviews got calmer".into()),
+                private: false,
                 when: at(3, 18),
                 ..Default::default()
             })
@@ -895,7 +896,17 @@ mod tests {
             .manager_import("ADA", &p.bytes, p.signature.as_deref().unwrap(), Some(&unlock))
             .unwrap();
         assert_eq!(b.signer_key_id, pk.key_id);
-        assert_eq!(b.items, 5, "a challenge, three sessions, one shared reflection");
+        let parsed = Bundle::from_json(&json).unwrap();
+        assert_eq!(b.items, parsed.item_ids().len());
+        assert_eq!(
+            (
+                parsed.challenges.len(),
+                parsed.sessions.len(),
+                parsed.reflections.len()
+            ),
+            (1, 3, 1),
+            "a challenge, three sessions, one shared reflection"
+        );
         let tl = t.manager.manager_timeline("Ada").unwrap();
         let days: Vec<String> = tl.days.iter().map(|d| d.day.to_string()).collect();
         assert_eq!(days, ["2026-03-02", "2026-03-03", "2026-03-04"]);

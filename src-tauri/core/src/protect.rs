@@ -409,8 +409,8 @@ impl SigningKey {
 
 fn keyring_for_signing(e: Error) -> Error {
     match e {
-        Error::NoKeyring(why) => Error::NoKeyring(format!(
-            "{why}; the signing key is kept only in the keyring, so signing needs it even for a passphrase journal"
+        Error::NoKeyring(why) => Error::invalid(format!(
+            "Signing needs the system keyring, where the signing key is kept apart from the journal, and none is reachable ({why}); start your desktop's keyring (a Secret Service such as gnome-keyring) and try again."
         )),
         other => other,
     }
@@ -651,6 +651,6 @@ mod tests {
         assert!(keys.get_secret("signing-j1").is_ok());
         assert_eq!(format!("{k:?}"), "SigningKey(<redacted>)");
         let e = SigningKey::load(&crate::keystore::NoKeyStore, "j1", true).unwrap_err();
-        assert_eq!(e.kind(), "no_keyring");
+        assert!(e.to_string().starts_with("Signing needs the system keyring"), "{e}");
     }
 }
