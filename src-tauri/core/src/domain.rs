@@ -21,6 +21,7 @@ use crate::error::{Error, Result};
 /// An item's id: a UUIDv7, so ids sort by creation time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct Id(pub uuid::Uuid);
 
 impl Id {
@@ -52,6 +53,7 @@ impl std::str::FromStr for Id {
 
 /// When an item happened: the instant, and the person's local offset and day then.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct When {
     /// The instant, in UTC.
     pub at: DateTime<Utc>,
@@ -92,6 +94,7 @@ pub fn local_today() -> NaiveDate {
 
 /// Bookkeeping every item carries.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct Meta {
     pub id: Id,
     pub when: When,
@@ -103,6 +106,7 @@ pub struct Meta {
 // ---------------------------------------------------------------- purpose
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct Purpose {
     #[serde(flatten)]
     pub meta: Meta,
@@ -114,6 +118,7 @@ pub struct Purpose {
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct NewPurpose {
     pub title: String,
     pub whom: Option<String>,
@@ -126,6 +131,7 @@ pub struct NewPurpose {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub enum ChallengeStatus {
     #[default]
     Active,
@@ -155,6 +161,7 @@ impl ChallengeStatus {
 
 /// What a challenge measures, and which way is better.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct Measure {
     pub name: Option<String>,
     pub unit: Option<String>,
@@ -175,6 +182,7 @@ impl Default for Measure {
 pub const DEFAULT_TARGET_RATE: f64 = 0.85;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct Challenge {
     #[serde(flatten)]
     pub meta: Meta,
@@ -188,6 +196,7 @@ pub struct Challenge {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct NewChallenge {
     pub skill: String,
     pub goal: Option<String>,
@@ -220,6 +229,7 @@ impl Default for NewChallenge {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub enum FeedbackSource {
     #[default]
     #[serde(rename = "self")]
@@ -256,6 +266,7 @@ impl FeedbackSource {
 
 /// One piece of feedback a session got.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct Feedback {
     pub source: FeedbackSource,
     /// How soon after the attempt it came, in minutes.
@@ -265,6 +276,7 @@ pub struct Feedback {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct Session {
     #[serde(flatten)]
     pub meta: Meta,
@@ -275,6 +287,7 @@ pub struct Session {
 
 /// A session's own content, shared by new and stored sessions.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct SessionData {
     pub duration_min: Option<f64>,
     pub sub_skill: Option<String>,
@@ -296,6 +309,7 @@ pub struct SessionData {
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct NewSession {
     pub challenge_id: Option<Id>,
     pub data: SessionData,
@@ -307,6 +321,7 @@ pub struct NewSession {
 
 /// Gibbs's (1988) reflective cycle.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct Gibbs {
     pub description: Option<String>,
     pub feelings: Option<String>,
@@ -353,6 +368,7 @@ pub const GIBBS_PROMPTS: [(&str, &str); 6] = [
 ];
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct Reflection {
     #[serde(flatten)]
     pub meta: Meta,
@@ -365,6 +381,7 @@ pub struct Reflection {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct NewReflection {
     pub text: Option<String>,
     pub gibbs: Gibbs,
@@ -396,6 +413,7 @@ impl Default for NewReflection {
 
 /// Autonomy over Pink's four T's, each 1 (none) to 7 (full).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct FourTs {
     pub task: u8,
     pub time: u8,
@@ -404,6 +422,7 @@ pub struct FourTs {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct Checkin {
     #[serde(flatten)]
     pub meta: Meta,
@@ -412,6 +431,7 @@ pub struct Checkin {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct NewCheckin {
     pub ratings: FourTs,
     pub note: Option<String>,
@@ -423,6 +443,7 @@ pub struct NewCheckin {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub enum AuditKind {
     /// An if-then reward ("if I close ten tickets, then a bonus").
     #[default]
@@ -457,6 +478,7 @@ impl AuditKind {
 /// creative (heuristic) work.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub enum TaskType {
     Algorithmic,
     Heuristic,
@@ -481,6 +503,7 @@ impl TaskType {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct AuditItem {
     #[serde(flatten)]
     pub meta: Meta,
@@ -492,6 +515,7 @@ pub struct AuditItem {
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct NewAuditItem {
     pub kind: AuditKind,
     pub description: String,
@@ -506,6 +530,7 @@ pub struct NewAuditItem {
 
 /// Everything that belongs to one local calendar day.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct DayView {
     pub date: NaiveDate,
     pub purposes: Vec<Purpose>,
@@ -530,6 +555,7 @@ impl DayView {
 /// The kinds of item, as they appear in search results and links.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub enum Kind {
     Purpose,
     Challenge,
@@ -575,6 +601,7 @@ impl Kind {
 
 /// One search hit.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct SearchHit {
     pub kind: Kind,
     pub id: Id,

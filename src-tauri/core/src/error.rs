@@ -165,6 +165,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// A serializable `{kind, message}` for crossing IPC or printing as JSON.
 #[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct ErrorReport {
     pub kind: &'static str,
     pub message: String,

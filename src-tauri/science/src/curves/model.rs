@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 /// A learning-curve family (SCIENCE.md §1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub enum Model {
     /// `A ± B·e^(−αx)` (Heathcote, Brown & Mewhort 2000).
     Exponential,
