@@ -1,13 +1,36 @@
-// The one bridge between the window and the Rust shell: every `invoke` lives here,
-// typed, so the rest of the UI calls plain functions and never spells a command name.
+// The one bridge between the window and the Rust shell: every `invoke` lives here, typed
+// with the bindings generated from the Rust types (scripts/gen-bindings.sh), so components
+// call plain functions and never spell a command name.
 import { invoke } from "@tauri-apps/api/core";
+import type {
+  AuditItem,
+  Challenge,
+  ChallengeStatus,
+  Checkin,
+  CreatedJournal,
+  DayView,
+  Draft,
+  JournalStatus,
+  NewAuditItem,
+  NewChallenge,
+  NewCheckin,
+  NewPurpose,
+  NewReflection,
+  NewSession,
+  PracticeAxis,
+  ProgressView,
+  Prompt,
+  Purpose,
+  Reflection,
+  SearchHit,
+  Session,
+  Settings,
+  Status,
+} from "./bindings";
 
-/** How the shell reports a failure: `kind` is stable snake_case to branch on. */
-export interface CommandErrorPayload {
-  kind: string;
-  message: string;
-}
+export type * from "./bindings";
 
+/** A failure as the shell reports it: `kind` is stable snake_case to branch on. */
 export class IpcError extends Error {
   readonly kind: string;
 
@@ -18,72 +41,82 @@ export class IpcError extends Error {
   }
 }
 
-export type KeyMode = "keyring" | "passphrase";
-
-export interface JournalStatus {
-  dataDir: string;
-  exists: boolean;
-  keyMode: KeyMode | null;
-  unlocked: boolean;
-}
-
-/** Any journal item: the shell sends the core's fields as they are; every item has an id. */
-export interface Item {
-  id: string;
-  [field: string]: unknown;
-}
-
-export interface Reflection extends Item {
-  text?: string | null;
-}
-
-export interface DayView {
-  date: string;
-  purposes: Item[];
-  challenges: Item[];
-  sessions: Item[];
-  reflections: Reflection[];
-  checkins: Item[];
-  audit_items: Item[];
-}
-
-function isPayload(value: unknown): value is CommandErrorPayload {
-  return (
-    typeof value === "object" &&
-    value !== null &&
-    typeof (value as Record<string, unknown>).kind === "string" &&
-    typeof (value as Record<string, unknown>).message === "string"
-  );
+export function toIpcError(error: unknown): IpcError {
+  if (error instanceof IpcError) return error;
+  if (typeof error === "object" && error !== null && "kind" in error && "message" in error) {
+    const e = error as { kind: unknown; message: unknown };
+    return new IpcError(String(e.kind), String(e.message));
+  }
+  return new IpcError("internal", typeof error === "string" ? error : "The app hit an internal error. Try again.");
 }
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   try {
     return await invoke<T>(command, args);
-  } catch (raw) {
-    if (isPayload(raw)) throw new IpcError(raw.kind, raw.message);
-    const message = raw instanceof Error ? raw.message : String(raw);
-    throw new IpcError("ipc", message);
+  } catch (error) {
+    throw toIpcError(error);
   }
 }
 
-export function journalStatus(): Promise<JournalStatus> {
-  return call("journal_status");
-}
+// Opening and closing
+export const journalStatus = () => call<JournalStatus>("journal_status");
+export const createJournal = (passphrase: string | null) =>
+  call<CreatedJournal>("create_journal", { passphrase });
+export const unlock = (passphrase: string | null = null) => call<null>("unlock", { passphrase });
+export const recover = (recoveryKey: string) => call<null>("recover", { recoveryKey });
+export const lock = () => call<null>("lock");
+export const appReady = () => call<null>("app_ready");
+export const status = () => call<Status>("status");
+export const day = (date: string | null = null) => call<DayView>("day", { date });
 
-/** Unlocks with the OS keyring, or with `passphrase` when the journal uses one. */
-export function unlock(passphrase?: string): Promise<void> {
-  return call("unlock", passphrase === undefined ? {} : { passphrase });
-}
+// Purposes
+export const purposes = () => call<Purpose[]>("purposes");
+export const addPurpose = (item: NewPurpose) => call<Purpose>("add_purpose", { new: item });
+export const updatePurpose = (item: Purpose) => call<Purpose>("update_purpose", { item });
+export const deletePurpose = (id: string) => call<null>("delete_purpose", { id });
 
-export function lock(): Promise<void> {
-  return call("lock");
-}
+// Challenges
+export const challenges = (status: ChallengeStatus | null = null) =>
+  call<Challenge[]>("challenges", { status });
+export const addChallenge = (item: NewChallenge) => call<Challenge>("add_challenge", { new: item });
+export const updateChallenge = (item: Challenge) => call<Challenge>("update_challenge", { item });
+export const deleteChallenge = (id: string) => call<null>("delete_challenge", { id });
 
-export function today(): Promise<DayView> {
-  return call("today");
-}
+// Sessions
+export const sessions = (challengeId: string | null = null) =>
+  call<Session[]>("sessions", { challengeId });
+export const addSession = (item: NewSession) => call<Session>("add_session", { new: item });
+export const deleteSession = (id: string) => call<null>("delete_session", { id });
 
-/** Adds a reflection dated today; resolves to the refreshed day. */
-export function addReflection(text: string): Promise<DayView> {
-  return call("add_reflection", { text });
-}
+// Reflections
+export const gibbsPrompts = () => call<Prompt[]>("gibbs_prompts");
+export const reflections = () => call<Reflection[]>("reflections");
+export const addReflection = (item: NewReflection) =>
+  call<Reflection>("add_reflection", { new: item });
+export const updateReflection = (item: Reflection) =>
+  call<Reflection>("update_reflection", { item });
+export const deleteReflection = (id: string) => call<null>("delete_reflection", { id });
+
+// Autonomy
+export const checkins = () => call<Checkin[]>("checkins");
+export const addCheckin = (item: NewCheckin) => call<Checkin>("add_checkin", { new: item });
+export const deleteCheckin = (id: string) => call<null>("delete_checkin", { id });
+export const auditItems = () => call<AuditItem[]>("audit_items");
+export const addAuditItem = (item: NewAuditItem) => call<AuditItem>("add_audit_item", { new: item });
+export const deleteAuditItem = (id: string) => call<null>("delete_audit_item", { id });
+
+// Search and progress
+export const search = (query: string, limit = 50) => call<SearchHit[]>("search", { query, limit });
+export const progress = (id: string, axis: PracticeAxis | null = null) =>
+  call<ProgressView>("progress", { id, axis });
+export const progressAll = (axis: PracticeAxis | null = null) =>
+  call<ProgressView[]>("progress_all", { axis });
+
+// Drafts (inside the encrypted journal; never localStorage)
+export const saveDraft = (key: string, text: string) => call<null>("save_draft", { key, text });
+export const draft = (key: string) => call<Draft | null>("draft", { key });
+export const clearDraft = (key: string) => call<null>("clear_draft", { key });
+
+// Settings
+export const settings = () => call<Settings>("settings");
+export const setSettings = (value: Settings) => call<Settings>("set_settings", { settings: value });

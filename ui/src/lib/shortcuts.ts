@@ -1,0 +1,72 @@
+// Keyboard shortcuts: one table, used by the key handler and shown in the help overlay.
+
+export const SCREENS = [
+  "today",
+  "challenges",
+  "practice",
+  "reflections",
+  "purposes",
+  "autonomy",
+  "progress",
+  "search",
+  "settings",
+] as const;
+export type Screen = (typeof SCREENS)[number];
+
+export const SCREEN_LABELS: Record<Screen, string> = {
+  today: "Today",
+  challenges: "Challenges",
+  practice: "Practice",
+  reflections: "Reflections",
+  purposes: "Purpose",
+  autonomy: "Autonomy",
+  progress: "Progress",
+  search: "Search",
+  settings: "Settings",
+};
+
+export type Action =
+  | { kind: "screen"; screen: Screen }
+  | { kind: "search" }
+  | { kind: "lock" }
+  | { kind: "help" }
+  | { kind: "save" }
+  | { kind: "close" };
+
+export interface KeyLike {
+  key: string;
+  ctrlKey: boolean;
+  metaKey: boolean;
+  altKey: boolean;
+  shiftKey?: boolean;
+  /** Whether focus is in a text field (then "?" types a question mark). */
+  inField?: boolean;
+}
+
+export function shortcutFor(e: KeyLike): Action | null {
+  const mod = e.ctrlKey || e.metaKey;
+  if (mod && !e.altKey) {
+    if (/^[1-9]$/.test(e.key)) {
+      const screen = SCREENS[Number(e.key) - 1];
+      return screen ? { kind: "screen", screen } : null;
+    }
+    const k = e.key.toLowerCase();
+    if (k === "k") return { kind: "search" };
+    if (k === "l") return { kind: "lock" };
+    if (e.key === "Enter") return { kind: "save" };
+    return null;
+  }
+  if (e.key === "Escape") return { kind: "close" };
+  if (e.key === "?" && !e.inField && !e.altKey) return { kind: "help" };
+  return null;
+}
+
+export const SHORTCUT_HELP: ReadonlyArray<[string, string]> = [
+  ...SCREENS.map((s, i) => [`Ctrl+${i + 1}`, SCREEN_LABELS[s]] as [string, string]),
+  ["Ctrl+K", "Search"],
+  ["Ctrl+L", "Lock the journal"],
+  ["Ctrl+Enter", "Save the form you are in"],
+  ["Enter", "Save (in Practice and single-line forms)"],
+  ["?", "This help"],
+  ["Esc", "Close this help"],
+];

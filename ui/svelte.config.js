@@ -1,0 +1,4 @@
+// Svelte 5 in runes mode; TypeScript in components is stripped by the compiler.
+export default {
+  compilerOptions: { runes: true },
+};
