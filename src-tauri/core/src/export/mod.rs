@@ -21,6 +21,7 @@
 
 mod build;
 mod csv_out;
+mod doc;
 mod html;
 mod markdown;
 mod pdf;
