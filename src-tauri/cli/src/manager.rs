@@ -241,49 +241,18 @@ pub fn recipient(encrypt_to: Option<&str>, passphrase: bool) -> Result<Option<Re
     }
 }
 
-/// What [`write_protected`] wrote.
-#[derive(Debug, Serialize)]
-pub struct ProtectedFiles {
-    pub path: PathBuf,
-    pub signature: Option<PathBuf>,
-    pub encrypted: bool,
-    pub key_id: Option<String>,
-}
-
-/// Encrypts and/or signs `bytes` and writes them atomically: `path` (with `.age`
-/// added when encrypted and not already there) and, when signed, `<that>.minisig`.
-pub fn write_protected(
-    j: &Journal,
+/// Exports `sel` as `format` to `path`, encrypted and/or signed, and records the share
+/// (see [`protect::export_protected`]): what `asym share export --sign / --encrypt-to /
+/// --encrypt-passphrase` runs.
+pub fn export_protected(
+    j: &mut Journal,
+    sel: &asymptote_core::export::Selection,
+    format: asymptote_core::export::Format,
     path: &Path,
-    bytes: &[u8],
     sign: bool,
     encrypt: Option<&Recipient>,
-) -> Result<ProtectedFiles> {
-    let p = protect::protect_export(j, &OsKeyring::new(), bytes, sign, encrypt)?;
-    let out = if p.encrypted && path.extension().is_none_or(|e| e != "age") {
-        let mut s = path.as_os_str().to_owned();
-        s.push(".age");
-        PathBuf::from(s)
-    } else {
-        path.to_path_buf()
-    };
-    let sig_path = p.signature.as_ref().map(|_| {
-        let mut s = out.as_os_str().to_owned();
-        s.push(".minisig");
-        PathBuf::from(s)
-    });
-    // The signature first: a file never sits beside a stale signature of another file
-    // for longer than the rename of the file itself.
-    if let (Some(sp), Some(sig)) = (&sig_path, &p.signature) {
-        write_atomic(sp, sig.as_bytes())?;
-    }
-    write_atomic(&out, &p.bytes)?;
-    Ok(ProtectedFiles {
-        path: out,
-        signature: sig_path,
-        encrypted: p.encrypted,
-        key_id: p.key_id,
-    })
+) -> Result<protect::ProtectedExport> {
+    protect::export_protected(j, &OsKeyring::new(), sel, format, path, sign, encrypt)
 }
 
 // --------------------------------------------------------------- manager
@@ -493,7 +462,9 @@ fn agenda(o: &Opts, a: AgendaArgs) -> Result<()> {
     let mut j = o.open()?;
     let done = |j: &Journal, item: AgendaItem, what: &str| -> Result<()> {
         let ag = j.agenda(&a.person, a.all)?;
-        o.print(&item, || format!("{what} {}.\n\n{}", short(item.id), render_agenda(&ag)))
+        o.print(&item, || {
+            format!("{what} {}.\n\n{}", short(item.id), render_agenda(&ag))
+        })
     };
     match a.action {
         None => {

@@ -152,7 +152,9 @@ fn parse_time(s: &str) -> DateTime<Utc> {
 fn clean_text(text: &str, what: &str) -> Result<String> {
     let t = text.trim();
     if t.is_empty() {
-        return Err(Error::invalid(format!("The {what} is empty; write a few words.")));
+        return Err(Error::invalid(format!(
+            "The {what} is empty; write a few words."
+        )));
     }
     if t.chars().count() > 10_000 {
         return Err(Error::invalid(format!(
@@ -316,9 +318,8 @@ impl Journal {
             )));
         }
         // 1. The signature, over the file exactly as received.
-        let signer = protect::signature_key_id(signature).map_err(|_| {
-            refused("The signature file is not a minisign signature (.minisig)")
-        })?;
+        let signer = protect::signature_key_id(signature)
+            .map_err(|_| refused("The signature file is not a minisign signature (.minisig)"))?;
         let Some(key) = keys.iter().find(|k| k.key_id == signer) else {
             let other: Option<String> = self
                 .conn
@@ -419,7 +420,15 @@ impl Journal {
 
     fn bundles_with_json(&self, person: &str) -> Result<Vec<(ReceivedBundle, Bundle)>> {
         let (pid, pname, _) = self.person_row(person)?;
-        type Row = (String, String, String, String, Option<String>, Option<String>, String);
+        type Row = (
+            String,
+            String,
+            String,
+            String,
+            Option<String>,
+            Option<String>,
+            String,
+        );
         let rows: Vec<Row> = {
             let mut stmt = self.conn.prepare_cached(
                 "SELECT id, received_at, file_sha256, signer_key_id, period_from, period_to, bundle_json
@@ -443,9 +452,9 @@ impl Journal {
             let bundle = Bundle::from_json(&json)?;
             out.push((
                 ReceivedBundle {
-                    id: id
-                        .parse()
-                        .map_err(|_| Error::Database("a stored id had an unexpected form".into()))?,
+                    id: id.parse().map_err(|_| {
+                        Error::Database("a stored id had an unexpected form".into())
+                    })?,
                     person: pname.clone(),
                     received_at: parse_time(&at),
                     file_sha256: sha,
@@ -633,7 +642,7 @@ impl Journal {
                 (AgendaKind::Action, false) => a.actions.push(item),
             }
         }
-        a.actions.sort_by(|x, y| x.due.cmp(&y.due));
+        a.actions.sort_by_key(|x| x.due);
         a.notes.reverse();
         Ok(a)
     }
@@ -646,16 +655,18 @@ fn agenda_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AgendaItem> {
         kind: AgendaKind::parse(&r.get::<_, String>(1)?),
         text: r.get(2)?,
         owner: r.get(3)?,
-        due: r
-            .get::<_, Option<String>>(4)?
-            .and_then(|d| d.parse().ok()),
+        due: r.get::<_, Option<String>>(4)?.and_then(|d| d.parse().ok()),
         created_at: parse_time(&r.get::<_, String>(5)?),
         closed_at: r.get::<_, Option<String>>(6)?.map(|t| parse_time(&t)),
     })
 }
 
 fn first_line(s: &str, max: usize) -> String {
-    let line = s.lines().find(|l| !l.trim().is_empty()).unwrap_or("").trim();
+    let line = s
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("")
+        .trim();
     if line.chars().count() > max {
         let mut t: String = line.chars().take(max).collect();
         t.push('…');
@@ -893,7 +904,12 @@ mod tests {
         let unlock = AgeUnlock::Identity(AgeIdentity::parse(&secret).unwrap());
         let b = t
             .manager
-            .manager_import("ADA", &p.bytes, p.signature.as_deref().unwrap(), Some(&unlock))
+            .manager_import(
+                "ADA",
+                &p.bytes,
+                p.signature.as_deref().unwrap(),
+                Some(&unlock),
+            )
             .unwrap();
         assert_eq!(b.signer_key_id, pk.key_id);
         let parsed = Bundle::from_json(&json).unwrap();
@@ -910,12 +926,22 @@ mod tests {
         let tl = t.manager.manager_timeline("Ada").unwrap();
         let days: Vec<String> = tl.days.iter().map(|d| d.day.to_string()).collect();
         assert_eq!(days, ["2026-03-02", "2026-03-03", "2026-03-04"]);
-        assert!(tl.days[1].items.iter().any(|i| i.summary.contains("calmer")));
+        assert!(
+            tl.days[1]
+                .items
+                .iter()
+                .any(|i| i.summary.contains("calmer"))
+        );
         assert!(!serde_json::to_string(&tl).unwrap().contains(CANARY));
         // The same file twice is refused; a second, newer bundle dedupes items.
         let e = t
             .manager
-            .manager_import("Ada", &p.bytes, p.signature.as_deref().unwrap(), Some(&unlock))
+            .manager_import(
+                "Ada",
+                &p.bytes,
+                p.signature.as_deref().unwrap(),
+                Some(&unlock),
+            )
             .unwrap_err();
         assert!(e.to_string().contains("already imported"), "{e}");
         let p2 = protect_export(&t.person, &t.keys, json.as_bytes(), true, None).unwrap();
@@ -942,7 +968,10 @@ mod tests {
         let mut flipped = good.bytes.clone();
         let mid = flipped.len() / 2;
         flipped[mid] ^= 0x01;
-        let e = t.manager.manager_import("Ada", &flipped, &sig, None).unwrap_err();
+        let e = t
+            .manager
+            .manager_import("Ada", &flipped, &sig, None)
+            .unwrap_err();
         assert!(e.to_string().contains("changed after it was signed"), "{e}");
         assert!(e.to_string().ends_with("nothing was imported."), "{e}");
 
@@ -1015,13 +1044,20 @@ mod tests {
         let closed = t.manager.agenda_close("Ada", &s[s.len() - 6..]).unwrap();
         assert!(closed.closed_at.is_some());
         let ag = t.manager.agenda("Ada", false).unwrap();
-        assert_eq!(ag.points, vec![p2.clone()], "the open point carries forward");
+        assert_eq!(
+            ag.points,
+            vec![p2.clone()],
+            "the open point carries forward"
+        );
         assert!(ag.closed.is_empty());
         assert_eq!(t.manager.agenda("Ada", true).unwrap().closed.len(), 1);
         assert!(t.manager.agenda_close("Ada", "zz").is_err());
         assert!(t.manager.agenda_add_point("Ada", "   ").is_err());
         assert!(t.manager.agenda("Nobody", false).is_err());
-        assert!(t.manager.manager_add_person("ADA").is_err(), "names are unique");
+        assert!(
+            t.manager.manager_add_person("ADA").is_err(),
+            "names are unique"
+        );
     }
 
     #[test]

@@ -162,9 +162,8 @@ pub fn encrypt(plaintext: &[u8], to: &Recipient, armor: bool) -> Result<Vec<u8>>
     let failed = |what: &str| Error::invalid(format!("Encrypting the file failed ({what})."));
     let encryptor = match to {
         Recipient::Passphrase(p) => {
-            let mut r = age::scrypt::Recipient::new(SecretString::from(
-                p.expose_dangerously().to_owned(),
-            ));
+            let mut r =
+                age::scrypt::Recipient::new(SecretString::from(p.expose_dangerously().to_owned()));
             r.set_work_factor(SCRYPT_LOG_N);
             age::Encryptor::with_recipients(iter::once(&r as &dyn age::Recipient))
         }
@@ -204,7 +203,9 @@ pub fn decrypt(ciphertext: &[u8], with: &AgeUnlock) -> Result<Zeroizing<Vec<u8>>
                 "The file's passphrase encryption asks for more work than age allows (a damaged or hostile file), so it was not decrypted.",
             ),
             (D::NoMatchingKeys | D::DecryptionFailed, AgeUnlock::Passphrase(_)) if scrypt => {
-                Error::invalid("That passphrase does not decrypt this file; check it with the person who sent it.")
+                Error::invalid(
+                    "That passphrase does not decrypt this file; check it with the person who sent it.",
+                )
             }
             (D::NoMatchingKeys, AgeUnlock::Identity(_)) if !scrypt => Error::invalid(
                 "This file was not encrypted to your age key; ask the sender to encrypt it to your public key (age1…).",
@@ -226,14 +227,14 @@ pub fn decrypt(ciphertext: &[u8], with: &AgeUnlock) -> Result<Zeroizing<Vec<u8>>
             if !scrypt {
                 return Err(map(D::NoMatchingKeys));
             }
-            let mut id = age::scrypt::Identity::new(SecretString::from(
-                p.expose_dangerously().to_owned(),
-            ));
+            let mut id =
+                age::scrypt::Identity::new(SecretString::from(p.expose_dangerously().to_owned()));
             id.set_max_work_factor(SCRYPT_MAX_LOG_N);
             let mut r = decryptor
                 .decrypt(iter::once(&id as &dyn age::Identity))
                 .map_err(map)?;
-            r.read_to_end(&mut plain).map_err(|_| map(D::DecryptionFailed))?;
+            r.read_to_end(&mut plain)
+                .map_err(|_| map(D::DecryptionFailed))?;
         }
         AgeUnlock::Identity(ids) => {
             if scrypt {
@@ -242,7 +243,8 @@ pub fn decrypt(ciphertext: &[u8], with: &AgeUnlock) -> Result<Zeroizing<Vec<u8>>
             let mut r = decryptor
                 .decrypt(ids.0.iter().map(|i| i.as_ref() as &dyn age::Identity))
                 .map_err(map)?;
-            r.read_to_end(&mut plain).map_err(|_| map(D::DecryptionFailed))?;
+            r.read_to_end(&mut plain)
+                .map_err(|_| map(D::DecryptionFailed))?;
         }
     }
     Ok(plain)
@@ -436,7 +438,8 @@ pub struct Verified {
 
 /// The key id a signature claims to be made by (not yet verified).
 pub fn signature_key_id(sig_text: &str) -> std::result::Result<String, VerifyFailure> {
-    let sig = minisign::SignatureBox::from_string(sig_text).map_err(|_| VerifyFailure::Malformed)?;
+    let sig =
+        minisign::SignatureBox::from_string(sig_text).map_err(|_| VerifyFailure::Malformed)?;
     Ok(key_id_of(sig.keynum()))
 }
 
@@ -447,7 +450,8 @@ pub fn verify(
     data: &[u8],
     sig_text: &str,
 ) -> std::result::Result<Verified, VerifyFailure> {
-    let sig = minisign::SignatureBox::from_string(sig_text).map_err(|_| VerifyFailure::Malformed)?;
+    let sig =
+        minisign::SignatureBox::from_string(sig_text).map_err(|_| VerifyFailure::Malformed)?;
     let signer = key_id_of(sig.keynum());
     if signer != key.key_id {
         return Err(VerifyFailure::OtherKey(signer));
@@ -514,6 +518,116 @@ pub fn protect_export(
         signature,
         encrypted: encrypt_to.is_some(),
         key_id,
+    })
+}
+
+/// What [`export_protected`] wrote and recorded.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProtectedExport {
+    /// The file written: the path asked for, with `.age` added when encrypted.
+    pub path: std::path::PathBuf,
+    /// The detached signature beside it (`<path>.minisig`), when signed.
+    pub signature: Option<std::path::PathBuf>,
+    pub encrypted: bool,
+    /// The signing key's id, when signed.
+    pub key_id: Option<String>,
+    pub format: crate::export::Format,
+    pub bytes: usize,
+    pub preview: crate::export::Preview,
+    pub record: crate::export::ShareRecord,
+}
+
+fn with_suffix(path: &std::path::Path, suffix: &str) -> std::path::PathBuf {
+    let mut s = path.as_os_str().to_owned();
+    s.push(suffix);
+    std::path::PathBuf::from(s)
+}
+
+/// The files [`write_protected`] wrote.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProtectedFiles {
+    /// The file written: the path asked for, with `.age` added when encrypted.
+    pub path: std::path::PathBuf,
+    /// The detached signature beside it (`<path>.minisig`), when signed.
+    pub signature: Option<std::path::PathBuf>,
+    pub encrypted: bool,
+    /// The signing key's id, when signed.
+    pub key_id: Option<String>,
+}
+
+fn write_protected_bytes(
+    journal: &Journal,
+    keys: &dyn KeyStore,
+    path: &std::path::Path,
+    bytes: &[u8],
+    sign: bool,
+    encrypt_to: Option<&Recipient>,
+) -> Result<(ProtectedFiles, Vec<u8>)> {
+    let p = protect_export(journal, keys, bytes, sign, encrypt_to)?;
+    let out = if p.encrypted && path.extension().is_none_or(|e| e != "age") {
+        with_suffix(path, ".age")
+    } else {
+        path.to_path_buf()
+    };
+    let sig_path = p.signature.as_ref().map(|_| with_suffix(&out, ".minisig"));
+    crate::fsutil::write_atomic(&out, &p.bytes)?;
+    if let (Some(sp), Some(sig)) = (&sig_path, &p.signature) {
+        crate::fsutil::write_atomic(sp, sig.as_bytes())?;
+    }
+    Ok((
+        ProtectedFiles {
+            path: out,
+            signature: sig_path,
+            encrypted: p.encrypted,
+            key_id: p.key_id,
+        },
+        p.bytes,
+    ))
+}
+
+/// Encrypts and/or signs `bytes` (see [`protect_export`]) and writes them atomically:
+/// the file (with `.age` added when encrypted), then its `.minisig`. When encrypting,
+/// no plaintext copy is written anywhere.
+pub fn write_protected(
+    journal: &Journal,
+    keys: &dyn KeyStore,
+    path: &std::path::Path,
+    bytes: &[u8],
+    sign: bool,
+    encrypt_to: Option<&Recipient>,
+) -> Result<ProtectedFiles> {
+    write_protected_bytes(journal, keys, path, bytes, sign, encrypt_to).map(|(f, _)| f)
+}
+
+/// Builds, renders, encrypts and/or signs an export, writes it with [`write_protected`],
+/// and records the share (with the SHA-256 of the file as written).
+pub fn export_protected(
+    journal: &mut Journal,
+    keys: &dyn KeyStore,
+    sel: &crate::export::Selection,
+    format: crate::export::Format,
+    path: &std::path::Path,
+    sign: bool,
+    encrypt_to: Option<&Recipient>,
+) -> Result<ProtectedExport> {
+    let bundle = journal.build_bundle(sel)?;
+    let plain = Zeroizing::new(format.render(&bundle)?);
+    let (files, written) = write_protected_bytes(journal, keys, path, &plain, sign, encrypt_to)?;
+    let file_name = files
+        .path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let record = journal.record_share(&bundle, format, &file_name, &written)?;
+    Ok(ProtectedExport {
+        path: files.path,
+        signature: files.signature,
+        encrypted: files.encrypted,
+        key_id: files.key_id,
+        format,
+        bytes: written.len(),
+        preview: crate::export::Preview::of(&bundle).for_format(format),
+        record,
     })
 }
 
@@ -651,6 +765,10 @@ mod tests {
         assert!(keys.get_secret("signing-j1").is_ok());
         assert_eq!(format!("{k:?}"), "SigningKey(<redacted>)");
         let e = SigningKey::load(&crate::keystore::NoKeyStore, "j1", true).unwrap_err();
-        assert!(e.to_string().starts_with("Signing needs the system keyring"), "{e}");
+        assert!(
+            e.to_string()
+                .starts_with("Signing needs the system keyring"),
+            "{e}"
+        );
     }
 }
