@@ -94,6 +94,9 @@ pub enum Command {
     /// The manager's side: people, their trusted keys, received bundles, the agenda.
     #[command(subcommand)]
     Manager(crate::manager::ManagerCmd),
+    /// Share with your manager: choose items, preview exactly what leaves, export, and see the log.
+    #[command(subcommand)]
+    Share(crate::share::ShareCmd),
 }
 
 /// Options every item has.

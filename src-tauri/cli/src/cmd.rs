@@ -85,6 +85,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Audit(c) => audit(&ctx, c),
         Command::Keys(c) => crate::manager::keys(&manager_opts(&ctx), c),
         Command::Manager(c) => crate::manager::manager(&manager_opts(&ctx), c),
+        Command::Share(c) => crate::share::share(&manager_opts(&ctx), c),
     }
 }
 

@@ -8,6 +8,7 @@ mod args;
 mod cmd;
 mod input;
 mod manager;
+mod share;
 mod render;
 
 use std::io::Write;

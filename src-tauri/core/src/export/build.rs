@@ -24,6 +24,14 @@ fn fin(x: f64) -> Option<f64> {
 impl Journal {
     /// Finds the one item of any kind whose id is `text`, or starts or ends with it.
     pub fn resolve_any(&self, text: &str) -> Result<(Kind, Id)> {
+        let t = text.trim();
+        if t.parse::<Id>().is_err()
+            && (t.len() < 4 || !t.chars().all(|c| c.is_ascii_hexdigit() || c == '-'))
+        {
+            return Err(Error::invalid(format!(
+                "`{text}` is not an item id; give at least 4 characters of one (see `asym day` or `asym search --json`)."
+            )));
+        }
         let mut found = Vec::new();
         for kind in [
             Kind::Purpose,

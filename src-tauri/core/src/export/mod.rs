@@ -42,6 +42,7 @@ use crate::domain::{AuditItem, Challenge, Checkin, Id, Purpose, Reflection, Sess
 use crate::error::{Error, Result};
 use crate::progress::PracticeAxis;
 
+pub use build::clean_stale_temps;
 pub use preview::{Preview, PreviewItem, SectionCounts};
 pub use record::ShareRecord;
 

@@ -1,0 +1,466 @@
+//! End-to-end tests of `asym share`: a person chooses what to share, previews it, exports
+//! every format, and keeps a log; a private item never leaves unless picked; a killed
+//! export never leaves a partial file.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+use asymptote_core::export::Bundle;
+use common::World;
+
+/// Letters only, so no format's escaping hides it.
+const CANARY: &str = "quokkazanzibarsecret";
+
+struct Month {
+    challenge: String,
+    private_reflection: String,
+    audit: String,
+}
+
+fn journal_a_month(w: &World) -> Month {
+    let c = w
+        .asym(&[
+            "--json",
+            "challenge",
+            "add",
+            "--skill",
+            "Code review",
+            "--goal",
+            "Review a 400-line change in 20 minutes",
+            "--measure",
+            "time",
+            "--unit",
+            "min",
+            "--lower-is-better",
+            "--difficulty",
+            "3",
+            "--at",
+            "2026-03-01T08:00",
+        ])
+        .ok()
+        .id();
+    for i in 1..=12 {
+        let perf = format!("{}", 40.0 * (-(i as f64) / 4.0).exp() + 12.0);
+        w.asym(&[
+            "session",
+            "add",
+            "--challenge",
+            &c,
+            "--duration",
+            "30",
+            "--performance",
+            &perf,
+            "--attempts",
+            "10",
+            "--successes",
+            "8",
+            "--feedback",
+            "coach; worked=smaller diffs, \"first\"; change=read tests first",
+            "--notes",
+            "=1+1 <b>not bold</b>",
+            "--at",
+            &format!("2026-03-{:02}T17:00", i + 1),
+        ])
+        .ok();
+    }
+    let private_reflection = w
+        .asym(&[
+            "--json",
+            "reflection",
+            "add",
+            "--text",
+            &format!("I worry about {CANARY}"),
+            "--at",
+            "2026-03-10T21:00",
+        ])
+        .ok()
+        .id();
+    w.asym(&[
+        "reflection",
+        "add",
+        "--shared",
+        "--text",
+        "Not yet, but closer: *smaller* steps.",
+        "--at",
+        "2026-03-11T21:00",
+    ])
+    .ok();
+    w.asym(&[
+        "checkin",
+        "add",
+        "--task",
+        "5",
+        "--time",
+        "3",
+        "--technique",
+        "6",
+        "--team",
+        "4",
+        "--at",
+        "2026-03-15T18:00",
+    ])
+    .ok();
+    let audit = w
+        .asym(&[
+            "--json",
+            "audit",
+            "add",
+            "--kind",
+            "reward",
+            "--description",
+            "Bonus per ticket closed",
+            "--at",
+            "2026-03-05T10:00",
+        ])
+        .ok()
+        .id();
+    Month {
+        challenge: c,
+        private_reflection,
+        audit,
+    }
+}
+
+fn pdf_text(path: &Path) -> String {
+    let out = Command::new("pdftotext")
+        .arg(path)
+        .arg("-")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    String::from_utf8(out.stdout).unwrap()
+}
+
+const RANGE: [&str; 4] = ["--from", "2026-03-01", "--to", "2026-03-31"];
+
+#[test]
+fn a_person_previews_a_month_exports_every_format_and_keeps_a_log() {
+    let w = World::with_secret_service();
+    w.asym(&["init"]).ok();
+    let m = journal_a_month(&w);
+
+    let mut args = vec!["--json", "share", "preview"];
+    args.extend(RANGE);
+    args.extend(["--agenda", "Can I own the review rota?", "--for", "Sam"]);
+    let preview = w.asym(&args).ok();
+    assert!(!preview.stdout.contains(CANARY));
+    let p = preview.json();
+    assert_eq!(p["counts"]["challenges"], 1);
+    assert_eq!(p["counts"]["sessions"], 12);
+    assert_eq!(p["counts"]["reflections"], 1, "only the shared reflection");
+    assert_eq!(p["counts"]["checkins"], 1);
+    assert_eq!(p["counts"]["audit_items"], 0);
+    assert_eq!(p["recipient"], "Sam");
+    let text = w
+        .asym(&[
+            "share",
+            "preview",
+            "--from",
+            "2026-03-01",
+            "--to",
+            "2026-03-31",
+        ])
+        .ok()
+        .stdout;
+    assert!(
+        text.contains("Code review") && text.contains("Nothing else leaves"),
+        "{text}"
+    );
+
+    let out = w.tmp();
+    for format in ["json", "md", "html", "csv", "pdf"] {
+        let file = out.join(format!("brief.{format}"));
+        let mut args = vec!["share", "export"];
+        args.extend(RANGE);
+        args.extend([
+            "--agenda",
+            "Can I own the review rota?",
+            "--for",
+            "Sam",
+            "--format",
+            format,
+        ]);
+        args.extend(["--out", file.to_str().unwrap()]);
+        let run = w.asym(&args).ok();
+        assert!(run.stdout.contains("Wrote"), "{}", run.stdout);
+        let body = if format == "pdf" {
+            pdf_text(&file)
+        } else {
+            std::fs::read_to_string(&file).unwrap()
+        };
+        assert!(
+            !body.contains(CANARY),
+            "{format} leaked a private reflection"
+        );
+        assert!(
+            !body.contains("Bonus per ticket"),
+            "{format} leaked the audit"
+        );
+        assert!(body.contains("Code review"), "{format}: {body}");
+    }
+    let bundle =
+        Bundle::from_json(&std::fs::read_to_string(out.join("brief.json")).unwrap()).unwrap();
+    assert_eq!(bundle.sessions.len(), 12);
+    assert_eq!(bundle.agenda, ["Can I own the review rota?"]);
+    assert!(bundle.challenges[0].progress.curve.is_some());
+    assert!(
+        std::fs::read(out.join("brief.pdf"))
+            .unwrap()
+            .starts_with(b"%PDF-")
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("brief.csv"))
+            .unwrap()
+            .lines()
+            .count(),
+        13,
+        "a header and twelve sessions"
+    );
+
+    let log = w.asym(&["--json", "share", "log"]).ok().json();
+    let log = log.as_array().unwrap();
+    assert_eq!(log.len(), 5);
+    assert_eq!(log[0]["format"], "json");
+    assert_eq!(log[4]["format"], "pdf");
+    assert_eq!(log[0]["recipient"], "Sam");
+    assert_eq!(log[0]["file_name"], "brief.json");
+    assert_eq!(log[0]["item_ids"].as_array().unwrap().len(), 15);
+    assert!(w.asym(&["share", "log"]).ok().stdout.contains("brief.pdf"));
+
+    // Picking the private reflection and the audit item is the only way they leave.
+    let file = out.join("picked.json");
+    let mut args = vec!["share", "export"];
+    args.extend(RANGE);
+    let short = &m.private_reflection[m.private_reflection.len() - 8..];
+    args.extend([
+        "--pick",
+        short,
+        "--pick",
+        &m.audit,
+        "--exclude",
+        &m.challenge,
+    ]);
+    args.extend(["--format", "json", "--out", file.to_str().unwrap()]);
+    w.asym(&args).ok();
+    let b = Bundle::from_json(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert!(
+        b.reflections
+            .iter()
+            .any(|r| r.text.as_deref().unwrap_or("").contains(CANARY))
+    );
+    assert_eq!(b.audit_items.len(), 1);
+    assert!(b.challenges.is_empty(), "excluded");
+    // Nothing but the files asked for: no temp files.
+    let names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.iter().all(|n| !n.contains(".tmp-")), "{names:?}");
+}
+
+#[test]
+fn mistakes_are_told_in_one_sentence_and_nothing_is_written() {
+    let w = World::with_secret_service();
+    w.asym(&["init"]).ok();
+    journal_a_month(&w);
+    let file = w.tmp().join("x.pdf");
+    let f = file.to_str().unwrap();
+    w.asym(&[
+        "share",
+        "export",
+        "--from",
+        "2026-03-31",
+        "--to",
+        "2026-03-01",
+        "--format",
+        "pdf",
+        "--out",
+        f,
+    ])
+    .fails_with(2, "before it starts");
+    w.asym(&[
+        "share",
+        "export",
+        "--from",
+        "2026-03-01",
+        "--to",
+        "2026-03-31",
+        "--format",
+        "docx",
+        "--out",
+        f,
+    ])
+    .fails_with(2, "not an export format");
+    w.asym(&[
+        "share",
+        "preview",
+        "--from",
+        "2026-03-01",
+        "--to",
+        "2026-03-31",
+        "--sections",
+        "salary",
+    ])
+    .fails_with(2, "not a section");
+    w.asym(&[
+        "share",
+        "preview",
+        "--from",
+        "2026-03-01",
+        "--to",
+        "2026-03-31",
+        "--pick",
+        "zz",
+    ])
+    .fails_with(2, "not an item id");
+    w.asym(&[
+        "share",
+        "preview",
+        "--from",
+        "2026-03-01",
+        "--to",
+        "2026-03-31",
+        "--pick",
+        "abcdef12",
+    ])
+    .fails_with(2, "No item matches");
+    w.asym(&["share", "preview", "--from", "March", "--to", "2026-03-31"])
+        .fails_with(2, "not a date");
+    let missing = w.tmp().join("no/such/folder/x.pdf");
+    w.asym(&[
+        "share",
+        "export",
+        "--from",
+        "2026-03-01",
+        "--to",
+        "2026-03-31",
+        "--format",
+        "pdf",
+        "--out",
+        missing.to_str().unwrap(),
+    ])
+    .fails_with(1, "Could not read or write");
+    assert!(!file.exists());
+    assert!(
+        w.asym(&["--json", "share", "log"])
+            .ok()
+            .json()
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+}
+
+/// A journal with years of sessions, made through the core (much faster than the CLI),
+/// protected by a passphrase with light KDF settings so each run opens it quickly.
+fn big_journal(w: &World) {
+    use asymptote_core::*;
+    let mut opts = CreateOptions::passphrase(Passphrase::new("kill-test-passphrase".into()));
+    opts.kdf = KdfParams {
+        m_kib: 8 * 1024,
+        t: 1,
+        p: 1,
+    };
+    let mut j = Journal::create(&w.data, opts, &NoKeyStore).unwrap().journal;
+    let c = j
+        .add_challenge(NewChallenge {
+            skill: "Scales".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    let start = chrono::DateTime::parse_from_rfc3339("2020-01-01T08:00:00+00:00").unwrap();
+    let sessions: Vec<NewSession> = (0..6000)
+        .map(|i| NewSession {
+            challenge_id: Some(c.meta.id),
+            data: SessionData {
+                duration_min: Some(25.0),
+                performance: Some(50.0 + (f64::from(i)).ln_1p() * 5.0),
+                notes: Some("a note long enough to make the file big ".repeat(4)),
+                ..Default::default()
+            },
+            private: false,
+            when: Some(start + chrono::Duration::hours(8 * i64::from(i))),
+        })
+        .collect();
+    j.add_sessions(sessions).unwrap();
+}
+
+fn export_cmd(w: &World, out: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_asym"));
+    c.env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", w.home())
+        .env("TMPDIR", w.tmp())
+        .env("LANG", "C.UTF-8")
+        .env("TZ", "UTC")
+        .env("ASYMPTOTE_PASSPHRASE", "kill-test-passphrase")
+        .args(["--data-dir", w.data.to_str().unwrap(), "share", "export"])
+        .args([
+            "--from",
+            "2020-01-01",
+            "--to",
+            "2026-12-31",
+            "--format",
+            "json",
+            "--out",
+        ])
+        .arg(out)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    c
+}
+
+fn temps(dir: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().unwrap().to_string_lossy().contains(".tmp-"))
+        .collect()
+}
+
+#[test]
+fn a_killed_export_leaves_no_partial_file_and_the_next_run_clears_its_temp() {
+    let w = World::new();
+    big_journal(&w);
+    let dir = w.tmp().join("out");
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("big.json");
+
+    // How long one whole export takes here, to kill at points across it.
+    let t = Instant::now();
+    assert!(export_cmd(&w, &out).status().unwrap().success());
+    let whole = t.elapsed();
+    let good = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(Bundle::from_json(&good).unwrap().sessions.len(), 6000);
+    std::fs::remove_file(&out).unwrap();
+
+    let mut killed = 0;
+    for k in 1..=8u32 {
+        let mut child = export_cmd(&w, &out).spawn().unwrap();
+        std::thread::sleep(whole.mul_f64(f64::from(k) / 9.0));
+        if child.try_wait().unwrap().is_none() {
+            child.kill().unwrap(); // SIGKILL
+            killed += 1;
+        }
+        child.wait().unwrap();
+        // The target is absent or whole — never half a file.
+        if out.exists() {
+            let text = std::fs::read_to_string(&out).unwrap();
+            Bundle::from_json(&text).unwrap();
+        }
+    }
+    assert!(killed > 0, "no run was killed mid-way");
+    // A killed run may leave its temp file; the next export removes it (its process is gone).
+    assert!(export_cmd(&w, &out).status().unwrap().success());
+    assert!(
+        temps(&dir).is_empty(),
+        "stale temp files left: {:?}",
+        temps(&dir)
+    );
+    Bundle::from_json(&std::fs::read_to_string(&out).unwrap()).unwrap();
+}
