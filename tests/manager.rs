@@ -263,6 +263,11 @@ fn a_person_exports_encrypted_and_signed_and_the_manager_imports_it() {
         .map(|d| d["day"].as_str().unwrap())
         .collect();
     assert_eq!(days, ["2026-03-02", "2026-03-03", "2026-03-04"]);
+    assert!(
+        !tl.to_string().contains(CANARY),
+        "the private reflection was not imported"
+    );
+    assert!(!tl.to_string().contains("Thinking of leaving"));
     let text = manager.asym(&["manager", "timeline", "Ada"]).ok().stdout;
     assert!(text.contains("Reviews got calmer"), "{text}");
     assert!(text.contains("Practice: Code review"), "{text}");
