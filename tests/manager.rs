@@ -303,6 +303,19 @@ fn a_person_exports_encrypted_and_signed_and_the_manager_imports_it() {
     manager
         .asym(&["manager", "agenda", "Ada", "note", MANAGER_CANARY])
         .ok();
+    let held = manager
+        .asym(&[
+            "--json",
+            "manager",
+            "agenda",
+            "Ada",
+            "held",
+            "--on",
+            "2026-03-10",
+        ])
+        .ok()
+        .json();
+    assert_eq!(held["last_held"], "2026-03-10");
     manager
         .asym(&["manager", "agenda", "Ada", "close", &p1[p1.len() - 8..]])
         .ok();
@@ -317,6 +330,9 @@ fn a_person_exports_encrypted_and_signed_and_the_manager_imports_it() {
         .map(|p| p["text"].as_str().unwrap())
         .collect();
     assert_eq!(points, ["On-call load"], "the open point carries forward");
+    assert_eq!(ag["points"][0]["carried"], 1);
+    let text = manager.asym(&["manager", "agenda", "Ada"]).ok().stdout;
+    assert!(text.contains("carried forward once"), "{text}");
     assert_eq!(ag["actions"][0]["owner"], "Ada");
     assert_eq!(ag["actions"][0]["due"], "2026-04-01");
     assert_eq!(ag["notes"][0]["text"], MANAGER_CANARY);

@@ -90,6 +90,12 @@ pub enum AgendaCmd {
     },
     /// Your own note about this person (never part of anyone's export).
     Note { text: String },
+    /// Mark the one-on-one as held: the points still open carry forward to the next one.
+    Held {
+        /// The day it was held (default: today).
+        #[arg(long, value_name = "DATE")]
+        on: Option<String>,
+    },
 }
 
 /// What `asym keys` and `asym manager` need from the global options.
@@ -418,16 +424,21 @@ fn item_line(i: &AgendaItem) -> String {
         }
     }
     if i.closed_at.is_none() && i.kind == AgendaKind::Point {
-        s.push_str(&format!(
-            " (open since {})",
-            i.created_at.with_timezone(&chrono::Local).date_naive()
-        ));
+        let since = i.created_at.with_timezone(&chrono::Local).date_naive();
+        match i.carried {
+            0 => s.push_str(&format!(" (new since {since})")),
+            1 => s.push_str(&format!(" (carried forward once; open since {since})")),
+            n => s.push_str(&format!(" (carried forward {n} times; open since {since})")),
+        }
     }
     s
 }
 
 fn render_agenda(a: &Agenda) -> String {
     let mut s = format!("Next one-on-one with {}\n", a.person);
+    if let Some(d) = a.last_held {
+        s.push_str(&format!("Last one held: {d}\n"));
+    }
     let section = |s: &mut String, title: &str, items: &[AgendaItem], empty: &str| {
         s.push_str(&format!("\n{title}\n"));
         if items.is_empty() {
@@ -490,6 +501,19 @@ fn agenda(o: &Opts, a: AgendaArgs) -> Result<()> {
         Some(AgendaCmd::Note { text }) => {
             let i = j.agenda_add_note(&a.person, &text)?;
             done(&j, i, "Added note")
+        }
+        Some(AgendaCmd::Held { on }) => {
+            let on = match on {
+                Some(d) => input::day(&d)?,
+                None => local_today(),
+            };
+            let ag = j.agenda_held(&a.person, on)?;
+            o.print(&ag, || {
+                format!(
+                    "Marked the one-on-one of {on} as held; open points carry forward.\n\n{}",
+                    render_agenda(&ag)
+                )
+            })
         }
     }
 }

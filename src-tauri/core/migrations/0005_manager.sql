@@ -47,3 +47,12 @@ CREATE TABLE mgr_agenda (
     CHECK (kind = 'action' OR (owner IS NULL AND due IS NULL))
 ) STRICT;
 CREATE INDEX mgr_agenda_person ON mgr_agenda(person_id, kind, closed_at);
+
+-- One-on-ones marked as held: the points still open then were carried forward.
+CREATE TABLE mgr_meetings (
+    id         TEXT PRIMARY KEY NOT NULL,
+    person_id  TEXT NOT NULL REFERENCES mgr_people(id) ON DELETE CASCADE,
+    held_on    TEXT NOT NULL,              -- YYYY-MM-DD
+    created_at TEXT NOT NULL
+) STRICT;
+CREATE INDEX mgr_meetings_person ON mgr_meetings(person_id, created_at);

@@ -121,6 +121,8 @@ pub struct AgendaItem {
     pub due: Option<NaiveDate>,
     pub created_at: DateTime<Utc>,
     pub closed_at: Option<DateTime<Utc>>,
+    /// How many one-on-ones were held while it stayed open: the times it was carried forward.
+    pub carried: u32,
 }
 
 /// The next one-on-one with a person.
@@ -137,6 +139,8 @@ pub struct Agenda {
     pub closed: Vec<AgendaItem>,
     /// The questions the person put in their latest bundle.
     pub their_questions: Vec<String>,
+    /// The day of the last one-on-one marked as held, if any.
+    pub last_held: Option<NaiveDate>,
 }
 
 fn now_text() -> String {
@@ -538,7 +542,7 @@ impl Journal {
 
     fn agenda_item(&self, id: Id) -> Result<AgendaItem> {
         Ok(self.conn.query_row(
-            "SELECT id, kind, text, owner, due, created_at, closed_at FROM mgr_agenda WHERE id = ?1",
+            &format!("{AGENDA_SELECT} WHERE a.id = ?1"),
             [id.to_string()],
             agenda_row,
         )?)
@@ -605,16 +609,31 @@ impl Journal {
         self.agenda_item(id)
     }
 
+    /// Marks a one-on-one with `person` as held on `on`: the points still open carry
+    /// forward to the next one (their `carried` count goes up).
+    pub fn agenda_held(&mut self, person: &str, on: NaiveDate) -> Result<Agenda> {
+        let (pid, _, _) = self.person_row(person)?;
+        self.conn.execute(
+            "INSERT INTO mgr_meetings (id, person_id, held_on, created_at) VALUES (?1, ?2, ?3, ?4)",
+            params![
+                Id::new().to_string(),
+                pid.to_string(),
+                on.to_string(),
+                now_text()
+            ],
+        )?;
+        self.agenda(person, false)
+    }
+
     /// The next one-on-one with `person`: open points carried forward, open actions,
     /// notes, the person's own questions from their latest bundle; closed items too
     /// with `include_closed`.
     pub fn agenda(&self, person: &str, include_closed: bool) -> Result<Agenda> {
         let (pid, pname, _) = self.person_row(person)?;
         let all: Vec<AgendaItem> = {
-            let mut stmt = self.conn.prepare_cached(
-                "SELECT id, kind, text, owner, due, created_at, closed_at FROM mgr_agenda
-                 WHERE person_id = ?1 ORDER BY created_at, id",
-            )?;
+            let mut stmt = self.conn.prepare_cached(&format!(
+                "{AGENDA_SELECT} WHERE a.person_id = ?1 ORDER BY a.created_at, a.id"
+            ))?;
             stmt.query_map([pid.to_string()], agenda_row)?
                 .collect::<rusqlite::Result<_>>()?
         };
@@ -629,6 +648,16 @@ impl Journal {
                 .pop()
                 .map(|(_, b)| b.agenda)
                 .unwrap_or_default(),
+            last_held: self
+                .conn
+                .query_row(
+                    "SELECT held_on FROM mgr_meetings WHERE person_id = ?1
+                     ORDER BY held_on DESC, created_at DESC LIMIT 1",
+                    [pid.to_string()],
+                    |r| r.get::<_, String>(0),
+                )
+                .optional()?
+                .and_then(|d| d.parse().ok()),
         };
         for item in all {
             match (item.kind, item.closed_at.is_some()) {
@@ -658,8 +687,16 @@ fn agenda_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AgendaItem> {
         due: r.get::<_, Option<String>>(4)?.and_then(|d| d.parse().ok()),
         created_at: parse_time(&r.get::<_, String>(5)?),
         closed_at: r.get::<_, Option<String>>(6)?.map(|t| parse_time(&t)),
+        carried: r.get::<_, i64>(7)?.try_into().unwrap_or(0),
     })
 }
+
+/// Agenda rows with the number of one-on-ones held while each stayed open.
+const AGENDA_SELECT: &str =
+    "SELECT a.id, a.kind, a.text, a.owner, a.due, a.created_at, a.closed_at,
+        (SELECT count(*) FROM mgr_meetings m WHERE m.person_id = a.person_id
+           AND m.created_at > a.created_at AND (a.closed_at IS NULL OR m.created_at < a.closed_at))
+     FROM mgr_agenda a";
 
 fn first_line(s: &str, max: usize) -> String {
     let line = s
@@ -1040,15 +1077,26 @@ mod tests {
         assert_eq!(ag.points.len(), 2);
         assert_eq!(ag.actions.len(), 1);
         assert_eq!(ag.notes.len(), 1);
+        // A one-on-one is held: both open points carry forward to the next one.
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        let held = t
+            .manager
+            .agenda_held("Ada", NaiveDate::from_ymd_opt(2026, 3, 10).unwrap())
+            .unwrap();
+        assert_eq!(held.last_held, NaiveDate::from_ymd_opt(2026, 3, 10));
+        assert_eq!(
+            held.points.iter().map(|p| p.carried).collect::<Vec<_>>(),
+            [1, 1]
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        let p3 = t.manager.agenda_add_point("Ada", "New this week").unwrap();
+        assert_eq!(p3.carried, 0);
         let s = p1.id.to_string();
         let closed = t.manager.agenda_close("Ada", &s[s.len() - 6..]).unwrap();
         assert!(closed.closed_at.is_some());
         let ag = t.manager.agenda("Ada", false).unwrap();
-        assert_eq!(
-            ag.points,
-            vec![p2.clone()],
-            "the open point carries forward"
-        );
+        let open: Vec<(Id, u32)> = ag.points.iter().map(|p| (p.id, p.carried)).collect();
+        assert_eq!(open, [(p2.id, 1), (p3.id, 0)], "open points carry forward");
         assert!(ag.closed.is_empty());
         assert_eq!(t.manager.agenda("Ada", true).unwrap().closed.len(), 1);
         assert!(t.manager.agenda_close("Ada", "zz").is_err());
