@@ -8,8 +8,8 @@ mod args;
 mod cmd;
 mod input;
 mod manager;
-mod share;
 mod render;
+mod share;
 
 use std::io::Write;
 use std::process::ExitCode;

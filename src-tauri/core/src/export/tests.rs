@@ -399,10 +399,8 @@ fn markdown_is_commonmark_with_the_persons_text_escaped() {
             | Event::Html(_)
             | Event::InlineHtml(_) => panic!("the person's text became markup: {ev:?}\n{md}"),
             Event::Text(t) => {
-                if in_h2 {
-                    if let Some(last) = h2.last_mut() {
-                        last.push_str(&t);
-                    }
+                if in_h2 && let Some(last) = h2.last_mut() {
+                    last.push_str(&t);
                 }
                 text.push_str(&t);
             }
