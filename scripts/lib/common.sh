@@ -6,7 +6,7 @@ BUILD_PACKAGES=(libwebkit2gtk-4.1-dev build-essential pkg-config libssl-dev libr
 
 # What the tests add: a real Secret Service, a headless X server and a screenshot tool,
 # and the tools exports must interoperate with.
-TEST_PACKAGES=(gnome-keyring dbus dbus-x11 libsecret-tools xvfb xauth xdotool imagemagick age minisign librsvg2-bin libxml2-utils)
+TEST_PACKAGES=(gnome-keyring dbus dbus-x11 libsecret-tools xvfb xauth xdotool imagemagick age minisign librsvg2-bin libxml2-utils poppler-utils)
 # What the end-to-end tests add: the WebDriver server for WebKitGTK (scripts/e2e.sh).
 E2E_PACKAGES=(webkit2gtk-driver)
 
