@@ -233,6 +233,29 @@ impl Journal {
             .filter(|a| picked.contains(&a.meta.id))
             .collect();
 
+        // Links point only at items in the bundle: an id of an item left home would tell the
+        // reader it exists.
+        let mut purposes: Vec<crate::domain::Purpose> = purposes;
+        let mut reflections: Vec<crate::domain::Reflection> = reflections;
+        let inside: HashSet<Id> = purposes
+            .iter()
+            .map(|p| p.meta.id)
+            .chain(challenges.iter().map(|c| c.challenge.meta.id))
+            .chain(sessions.iter().map(|s| s.meta.id))
+            .chain(reflections.iter().map(|r| r.meta.id))
+            .collect();
+        for p in &mut purposes {
+            p.challenge_ids.retain(|id| inside.contains(id));
+        }
+        for c in &mut challenges {
+            c.challenge.purpose_ids.retain(|id| inside.contains(id));
+        }
+        for r in &mut reflections {
+            r.session_ids.retain(|id| inside.contains(id));
+            r.challenge_ids.retain(|id| inside.contains(id));
+            r.purpose_ids.retain(|id| inside.contains(id));
+        }
+
         let status = self.status()?;
         let name = self
             .setting::<String>("display_name")?

@@ -46,6 +46,14 @@ fn fixture() -> Fixture {
             ..Default::default()
         })
         .unwrap();
+    let hidden = j
+        .add_purpose(NewPurpose {
+            title: "A private purpose".into(),
+            private: true,
+            when: at("2026-03-01", 9),
+            ..Default::default()
+        })
+        .unwrap();
     let c = j
         .add_challenge(NewChallenge {
             skill: "Incident triage".into(),
@@ -56,7 +64,7 @@ fn fixture() -> Fixture {
                 higher_is_better: false,
             },
             difficulty: Some(3.0),
-            purpose_ids: vec![p.meta.id],
+            purpose_ids: vec![p.meta.id, hidden.meta.id],
             when: at("2026-03-01", 10),
             ..Default::default()
         })
@@ -216,6 +224,12 @@ fn private_items_and_audit_items_stay_home_unless_picked() {
     );
     assert!(!ids.contains(&f.private_session));
     assert_eq!(b.sessions.len(), 19);
+    // Links never name an item left home.
+    assert_eq!(
+        b.challenges[0].challenge.purpose_ids,
+        vec![b.purposes[0].meta.id]
+    );
+    assert_eq!(b.purposes.len(), 1);
     // The private session does not shape the shared curve either.
     assert_eq!(b.challenges[0].progress.sessions, 19);
     for (format, bytes) in all_formats(&b) {
