@@ -5,8 +5,9 @@
 //!
 //! * a [`Selection`] names a date range, the sections to share, items picked one by one and
 //!   items left out;
-//! * [`Journal::build_bundle`] turns it into a [`Bundle`], the one thing every format is
-//!   rendered from, so the [`Preview`] ([`Journal::preview`]) lists exactly what a file holds;
+//! * [`Journal::build_bundle`](crate::Journal::build_bundle) turns it into a [`Bundle`],
+//!   the one thing every format is rendered from, so the [`Preview`]
+//!   ([`Journal::preview`](crate::Journal::preview)) lists exactly what a file holds;
 //! * **private items are left out unless picked one by one**, and so are **audit items**
 //!   (the motivation audit concerns the employer's rewards and punishments: it is the
 //!   person's own analysis, never part of a one-on-one unless they pick an item);
@@ -16,7 +17,8 @@
 //!   re-imports losslessly ([`Bundle::from_json`]), CommonMark, a self-contained HTML page,
 //!   CSV of practice sessions and a PDF one-on-one brief with vector charts;
 //! * files are written with [`crate::write_atomic`] (temporary file, fsync, rename), and a
-//!   share record ([`Journal::record_share`], [`Journal::shares`]) keeps what was shared,
+//!   share record ([`Journal::record_share`](crate::Journal::record_share),
+//!   [`Journal::shares`](crate::Journal::shares)) keeps what was shared,
 //!   when, in which format and for whom, inside the encrypted journal.
 
 mod build;
