@@ -65,10 +65,16 @@ if [ "$expect_unlock" = yes ]; then
         sleep 1; waited=$((waited + 1))
     done
     echo "the window unlocked the journal after ~${waited}s"
+    # The Today screen reports itself drawn and interactive once (the startup benchmark's marker).
+    until grep -qE "asymptote: ready [0-9]+ ms" "$work/app.log"; do
+        [ "$waited" -ge "$timeout_s" ] && { echo "FAIL: no ready marker within ${timeout_s}s:"; cat "$work/app.log"; exit 1; }
+        sleep 1; waited=$((waited + 1))
+    done
+    grep -E "asymptote: ready [0-9]+ ms" "$work/app.log"
 fi
 sleep "${SMOKE_SETTLE:-4}" # let the page paint
 
-# 5. With a journal, act as a person: the reflection box has the focus, so type a line
+# 5. With a journal, act as a person: Today's journal entry box has the focus, so type a line
 #    and press Ctrl+Enter; the shell must report that it stored it.
 if [ "$expect_unlock" = yes ]; then
     win="$(timeout 20 xdotool search --sync --onlyvisible --limit 1 --name '^Asymptote$' 2>/dev/null || true)"

@@ -34,8 +34,10 @@ step() {
 
 step "cargo fmt --all --check" cargo fmt --all --check
 step "UI type check (tsc --noEmit)" bash -c 'cd ui && npm run --silent check'
+step "UI unit tests (vitest)" bash -c 'cd ui && npm test --silent'
 # The app embeds ui/dist at compile time, so the UI is built before anything compiles it.
 step "UI build (vite)" build_ui
+step "IPC bindings up to date (ts-rs)" scripts/check-bindings.sh
 step "cargo clippy --workspace --all-targets -- -D warnings" \
     cargo clippy --workspace --all-targets --locked -- -D warnings
 step "cargo test --workspace (inside a real Secret Service)" \

@@ -1,50 +1,105 @@
 //! Asymptote's desktop shell: one Tauri window over the same encrypted journal the CLI uses.
 //!
-//! The shell knows no domain rules. Each command is an adapter of a few lines: take the
-//! shared state, call `asymptote-core` on a blocking thread (SQLite, the keyring and the
-//! disk never run on the main thread, which would freeze the window), and map the core's
-//! error to a small `{kind, message}` the web front end can branch on.
+//! The shell knows no domain rules. `commands.rs` holds the IPC commands, each an adapter
+//! of a few lines over `asymptote-core` run on a blocking thread; `settings.rs` the
+//! window's settings (kept inside the encrypted journal) and the optional daily reminder.
+//! Plugins: one instance at a time, window size and place remembered, notifications.
 //!
 //! **Invariant:** no key material and no passphrase ever goes back across IPC; a passphrase
-//! typed in the window goes one way, into [`Passphrase`], and is not logged.
+//! typed in the window goes one way, into `asymptote_core::Passphrase`, and is not logged.
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+mod commands;
+mod settings;
 
-use asymptote_core::{
-    DayView, Journal, KeyMode, NewReflection, OsKeyring, Passphrase, Unlock, default_data_dir,
-    local_today,
-};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Instant;
+
+use asymptote_core::{Journal, default_data_dir};
 use serde::Serialize;
-use tauri::State;
+use tauri::Manager;
+
+use crate::settings::Settings;
 
 /// What the window shares between commands: where the journal lives and, once unlocked,
-/// the one open connection to it (opened once, not per command).
-struct Shell {
+/// the one open connection to it (opened once, not per command) and its settings.
+pub struct Shell {
     data_dir: Result<PathBuf, CommandError>,
     journal: Mutex<Option<Journal>>,
+    settings: Mutex<Settings>,
+    started: Instant,
+    ready: AtomicBool,
+}
+
+impl std::fmt::Debug for Shell {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Shell")
+            .field("data_dir", &self.data_dir)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A panic in another command must not lock the person out: SQLite's transactions keep
+/// the store consistent, so a poisoned lock is safe to take over.
+fn take<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 impl Shell {
+    fn new(data_dir: Result<PathBuf, CommandError>, started: Instant) -> Self {
+        Shell {
+            data_dir,
+            journal: Mutex::new(None),
+            settings: Mutex::new(Settings::default()),
+            started,
+            ready: AtomicBool::new(false),
+        }
+    }
+
     fn data_dir(&self) -> Result<&Path, CommandError> {
         self.data_dir.as_deref().map_err(Clone::clone)
     }
 
-    /// A panic in another command must not lock the person out: SQLite's transactions
-    /// keep the store consistent, so a poisoned lock is safe to take over.
     fn journal(&self) -> MutexGuard<'_, Option<Journal>> {
-        self.journal.lock().unwrap_or_else(PoisonError::into_inner)
+        take(&self.journal)
+    }
+
+    /// Keeps the newly opened journal and reads its settings.
+    fn opened(&self, journal: Journal) {
+        *take(&self.settings) = Settings::load(&journal);
+        *self.journal() = Some(journal);
+    }
+
+    /// Drops the journal (its connection and key) and forgets its settings.
+    fn locked(&self) {
+        self.journal().take();
+        *take(&self.settings) = Settings::default();
+    }
+
+    fn settings(&self) -> Settings {
+        take(&self.settings).clone()
+    }
+
+    fn set_settings(&self, settings: Settings) {
+        *take(&self.settings) = settings;
+    }
+
+    /// Prints the startup marker the benchmark reads, once per process.
+    fn ready(&self) {
+        if !self.ready.swap(true, Ordering::SeqCst) {
+            eprintln!("asymptote: ready {} ms", self.started.elapsed().as_millis());
+        }
     }
 }
-
-type SharedShell = Arc<Shell>;
 
 /// An error as the web front end sees it. `kind` is stable snake_case to branch on;
 /// `message` is one sentence for a person, never holding key material or entry text.
 #[derive(Debug, Clone, Serialize)]
-struct CommandError {
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct CommandError {
     kind: &'static str,
     message: String,
 }
@@ -69,110 +124,6 @@ impl From<asymptote_core::Error> for CommandError {
 }
 
 type CommandResult<T> = Result<T, CommandError>;
-
-/// Runs `work` on a blocking thread with the shared state, so the window stays responsive.
-async fn off_main<T, F>(shell: &State<'_, SharedShell>, work: F) -> CommandResult<T>
-where
-    T: Send + 'static,
-    F: FnOnce(&Shell) -> CommandResult<T> + Send + 'static,
-{
-    let shell = Arc::clone(shell);
-    tauri::async_runtime::spawn_blocking(move || work(&shell))
-        .await
-        .map_err(|_| CommandError::new("internal", "The app hit an internal error. Try again."))?
-}
-
-/// What the window needs to know before it can show anything.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-struct JournalStatus {
-    data_dir: String,
-    exists: bool,
-    /// `"keyring"` or `"passphrase"`; absent when there is no journal.
-    key_mode: Option<&'static str>,
-    unlocked: bool,
-}
-
-#[tauri::command]
-async fn journal_status(shell: State<'_, SharedShell>) -> CommandResult<JournalStatus> {
-    off_main(&shell, |shell| {
-        let dir = shell.data_dir()?;
-        let exists = Journal::exists(dir);
-        let key_mode = if exists {
-            Some(match Journal::key_mode(dir)? {
-                KeyMode::Keyring => "keyring",
-                KeyMode::Passphrase => "passphrase",
-            })
-        } else {
-            None
-        };
-        Ok(JournalStatus {
-            data_dir: dir.display().to_string(),
-            exists,
-            key_mode,
-            unlocked: shell.journal().is_some(),
-        })
-    })
-    .await
-}
-
-/// Opens the journal: with the OS keyring when `passphrase` is absent, else with it.
-#[tauri::command]
-async fn unlock(shell: State<'_, SharedShell>, passphrase: Option<String>) -> CommandResult<()> {
-    off_main(&shell, move |shell| {
-        let dir = shell.data_dir()?;
-        let how = match passphrase {
-            Some(p) => Unlock::Passphrase(Passphrase::new(p)),
-            None => Unlock::Keyring,
-        };
-        let journal = Journal::open(dir, how, &OsKeyring::new())?;
-        *shell.journal() = Some(journal);
-        eprintln!("asymptote: journal unlocked");
-        Ok(())
-    })
-    .await
-}
-
-#[tauri::command]
-async fn lock(shell: State<'_, SharedShell>) -> CommandResult<()> {
-    off_main(&shell, |shell| {
-        shell.journal().take();
-        Ok(())
-    })
-    .await
-}
-
-#[tauri::command]
-async fn today(shell: State<'_, SharedShell>) -> CommandResult<DayView> {
-    off_main(&shell, |shell| {
-        let guard = shell.journal();
-        let journal = guard.as_ref().ok_or_else(CommandError::locked)?;
-        Ok(journal.day(local_today())?)
-    })
-    .await
-}
-
-/// Adds a reflection dated today and returns the refreshed day, so the window redraws once.
-#[tauri::command]
-async fn add_reflection(shell: State<'_, SharedShell>, text: String) -> CommandResult<DayView> {
-    off_main(&shell, move |shell| {
-        if text.trim().is_empty() {
-            return Err(CommandError::new(
-                "empty",
-                "A reflection needs some text. Write a line, then add it.",
-            ));
-        }
-        let mut guard = shell.journal();
-        let journal = guard.as_mut().ok_or_else(CommandError::locked)?;
-        journal.add_reflection(NewReflection {
-            text: Some(text),
-            ..Default::default()
-        })?;
-        eprintln!("asymptote: reflection added");
-        Ok(journal.day(local_today())?)
-    })
-    .await
-}
 
 const USAGE: &str = "\
 Usage: asymptote [--data-dir DIR]
@@ -212,6 +163,7 @@ fn parse_args(
 }
 
 fn main() {
+    let started = Instant::now();
     let launch = parse_args(
         std::env::args().skip(1),
         std::env::var("ASYMPTOTE_DATA_DIR").ok(),
@@ -231,19 +183,64 @@ fn main() {
         Some(dir) => Ok(dir),
         None => default_data_dir().map_err(CommandError::from),
     };
-    let shell: SharedShell = Arc::new(Shell {
-        data_dir,
-        journal: Mutex::new(None),
-    });
+    let shell: SharedShell = Arc::new(Shell::new(data_dir, started));
 
+    use commands::*;
     let result = tauri::Builder::default()
+        // First, so a second launch hands over to the running window before anything else.
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            if let Some(window) = app.get_webview_window("main") {
+                let _ = window.unminimize();
+                let _ = window.show();
+                let _ = window.set_focus();
+            }
+        }))
+        .plugin(tauri_plugin_window_state::Builder::default().build())
+        .plugin(tauri_plugin_notification::init())
         .manage(shell)
+        .setup(|app| {
+            settings::start_reminders(app.handle().clone());
+            Ok(())
+        })
         .invoke_handler(tauri::generate_handler![
             journal_status,
+            create_journal,
             unlock,
+            recover,
             lock,
-            today,
-            add_reflection
+            app_ready,
+            status,
+            day,
+            purposes,
+            add_purpose,
+            update_purpose,
+            delete_purpose,
+            challenges,
+            add_challenge,
+            update_challenge,
+            delete_challenge,
+            sessions,
+            add_session,
+            delete_session,
+            gibbs_prompts,
+            reflections,
+            add_reflection,
+            update_reflection,
+            delete_reflection,
+            checkins,
+            add_checkin,
+            delete_checkin,
+            audit_items,
+            add_audit_item,
+            delete_audit_item,
+            search,
+            progress,
+            progress_all,
+            save_draft,
+            draft,
+            clear_draft,
+            settings,
+            set_settings,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

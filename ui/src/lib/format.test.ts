@@ -28,3 +28,14 @@ describe("failureFor", () => {
     expect(failureFor("too_new", null).retry).toBe(false);
   });
 });
+
+describe("validLanguage", async () => {
+  // locale.ts touches `navigator` when loaded; give it one.
+  (globalThis as { navigator?: unknown }).navigator ??= { language: "en-GB" };
+  const { validLanguage } = await import("../locale");
+  it("keeps a valid tag and replaces the POSIX C locale", () => {
+    expect(validLanguage("de-DE")).toBe("de-DE");
+    expect(validLanguage("C")).toBe("en-US");
+    expect(validLanguage("")).toBe("en-US");
+  });
+});

@@ -1,0 +1,481 @@
+//! The window's IPC commands: adapters of a few lines over `asymptote-core`.
+//!
+//! Each command takes the shared state, runs the core on a blocking thread (SQLite, the
+//! keyring and the disk never run on the main thread, which would freeze the window), and
+//! maps the core's error to a small `{kind, message}` the front end branches on.
+//!
+//! **Invariant:** no key material goes back across IPC, with one exception by design: the
+//! recovery key, returned once by [`create_journal`] so the person can write it down.
+//! There is no command taking SQL, and none reading arbitrary keychain entries.
+
+use std::sync::Arc;
+
+use asymptote_core::science::curves::{Point, sample_curve};
+use asymptote_core::{
+    AuditItem, Challenge, ChallengeStatus, Checkin, CreateOptions, DayView, Draft, GIBBS_PROMPTS,
+    Id, Journal, KeyMode, NewAuditItem, NewChallenge, NewCheckin, NewPurpose, NewReflection,
+    NewSession, OsKeyring, Passphrase, PracticeAxis, Progress, Purpose, Reflection, SearchHit,
+    Session, Status, Unlock, local_today,
+};
+use chrono::NaiveDate;
+use serde::Serialize;
+use tauri::State;
+
+use crate::settings::Settings;
+use crate::{CommandError, CommandResult, Shell};
+
+pub type SharedShell = Arc<Shell>;
+
+/// Runs `work` on a blocking thread with the shared state, so the window stays responsive.
+async fn off_main<T, F>(shell: &State<'_, SharedShell>, work: F) -> CommandResult<T>
+where
+    T: Send + 'static,
+    F: FnOnce(&Shell) -> CommandResult<T> + Send + 'static,
+{
+    let shell = Arc::clone(shell);
+    tauri::async_runtime::spawn_blocking(move || work(&shell))
+        .await
+        .map_err(|_| CommandError::new("internal", "The app hit an internal error. Try again."))?
+}
+
+/// Reads from the open journal off the main thread.
+async fn read<T, F>(shell: &State<'_, SharedShell>, work: F) -> CommandResult<T>
+where
+    T: Send + 'static,
+    F: FnOnce(&Journal) -> asymptote_core::Result<T> + Send + 'static,
+{
+    off_main(shell, move |shell| {
+        let guard = shell.journal();
+        let journal = guard.as_ref().ok_or_else(CommandError::locked)?;
+        Ok(work(journal)?)
+    })
+    .await
+}
+
+/// Writes to the open journal off the main thread.
+async fn write<T, F>(shell: &State<'_, SharedShell>, work: F) -> CommandResult<T>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut Journal) -> asymptote_core::Result<T> + Send + 'static,
+{
+    off_main(shell, move |shell| {
+        let mut guard = shell.journal();
+        let journal = guard.as_mut().ok_or_else(CommandError::locked)?;
+        Ok(work(journal)?)
+    })
+    .await
+}
+
+/// What the window needs to know before it can show anything.
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct JournalStatus {
+    pub data_dir: String,
+    pub exists: bool,
+    /// Absent when there is no journal.
+    pub key_mode: Option<KeyMode>,
+    pub unlocked: bool,
+}
+
+#[tauri::command]
+pub async fn journal_status(shell: State<'_, SharedShell>) -> CommandResult<JournalStatus> {
+    off_main(&shell, |shell| {
+        let dir = shell.data_dir()?;
+        let exists = Journal::exists(dir);
+        let key_mode = if exists {
+            Some(Journal::key_mode(dir)?)
+        } else {
+            None
+        };
+        Ok(JournalStatus {
+            data_dir: dir.display().to_string(),
+            exists,
+            key_mode,
+            unlocked: shell.journal().is_some(),
+        })
+    })
+    .await
+}
+
+/// A new journal's recovery key, shown once.
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct CreatedJournal {
+    pub recovery_key: String,
+}
+
+/// Creates the journal: key in the OS keyring when `passphrase` is absent, else wrapped
+/// under the passphrase. The journal is left open. Returns the recovery key, once.
+#[tauri::command]
+pub async fn create_journal(
+    shell: State<'_, SharedShell>,
+    passphrase: Option<String>,
+) -> CommandResult<CreatedJournal> {
+    off_main(&shell, move |shell| {
+        let dir = shell.data_dir()?;
+        let opts = match passphrase {
+            Some(p) if p.trim().is_empty() => {
+                return Err(CommandError::new(
+                    "invalid",
+                    "A passphrase cannot be empty. Choose one you will remember.",
+                ));
+            }
+            Some(p) => CreateOptions::passphrase(Passphrase::new(p)),
+            None => CreateOptions::keyring(),
+        };
+        let created = Journal::create(dir, opts, &OsKeyring::new())?;
+        let recovery_key = created.recovery_key.display_dangerously().to_string();
+        shell.opened(created.journal);
+        eprintln!("asymptote: journal created");
+        Ok(CreatedJournal { recovery_key })
+    })
+    .await
+}
+
+/// Opens the journal: with the OS keyring when `passphrase` is absent, else with it.
+#[tauri::command]
+pub async fn unlock(
+    shell: State<'_, SharedShell>,
+    passphrase: Option<String>,
+) -> CommandResult<()> {
+    off_main(&shell, move |shell| {
+        let dir = shell.data_dir()?;
+        let how = match passphrase {
+            Some(p) => Unlock::Passphrase(Passphrase::new(p)),
+            None => Unlock::Keyring,
+        };
+        shell.opened(Journal::open(dir, how, &OsKeyring::new())?);
+        eprintln!("asymptote: journal unlocked");
+        Ok(())
+    })
+    .await
+}
+
+/// Opens the journal with the recovery key. In keyring mode this also puts the key back
+/// into the keyring (a new machine, a deleted entry), so the next start needs nothing typed.
+#[tauri::command]
+pub async fn recover(shell: State<'_, SharedShell>, recovery_key: String) -> CommandResult<()> {
+    off_main(&shell, move |shell| {
+        let dir = shell.data_dir()?;
+        let keys = OsKeyring::new();
+        let journal = match Journal::key_mode(dir)? {
+            KeyMode::Keyring => Journal::restore_to_keyring(dir, &recovery_key, &keys)?,
+            KeyMode::Passphrase => Journal::open(dir, Unlock::RecoveryKey(recovery_key), &keys)?,
+        };
+        shell.opened(journal);
+        eprintln!("asymptote: journal unlocked");
+        Ok(())
+    })
+    .await
+}
+
+/// Closes the journal: the connection (and its key) is dropped from memory.
+#[tauri::command]
+pub async fn lock(shell: State<'_, SharedShell>) -> CommandResult<()> {
+    off_main(&shell, |shell| {
+        shell.locked();
+        Ok(())
+    })
+    .await
+}
+
+/// The Today screen is drawn and interactive: print the startup time once (the benchmark
+/// reads this line).
+#[tauri::command]
+pub fn app_ready(shell: State<'_, SharedShell>) {
+    shell.ready();
+}
+
+#[tauri::command]
+pub async fn status(shell: State<'_, SharedShell>) -> CommandResult<Status> {
+    read(&shell, Journal::status).await
+}
+
+/// The items of `date` (the local day), today by default.
+#[tauri::command]
+pub async fn day(shell: State<'_, SharedShell>, date: Option<NaiveDate>) -> CommandResult<DayView> {
+    read(&shell, move |j| j.day(date.unwrap_or_else(local_today))).await
+}
+
+// ------------------------------------------------------------------ purposes
+
+#[tauri::command]
+pub async fn purposes(shell: State<'_, SharedShell>) -> CommandResult<Vec<Purpose>> {
+    read(&shell, Journal::purposes).await
+}
+
+#[tauri::command]
+pub async fn add_purpose(shell: State<'_, SharedShell>, new: NewPurpose) -> CommandResult<Purpose> {
+    write(&shell, move |j| j.add_purpose(new)).await
+}
+
+#[tauri::command]
+pub async fn update_purpose(
+    shell: State<'_, SharedShell>,
+    item: Purpose,
+) -> CommandResult<Purpose> {
+    write(&shell, move |j| j.update_purpose(&item)).await
+}
+
+#[tauri::command]
+pub async fn delete_purpose(shell: State<'_, SharedShell>, id: Id) -> CommandResult<()> {
+    write(&shell, move |j| j.delete_purpose(id)).await
+}
+
+// ---------------------------------------------------------------- challenges
+
+#[tauri::command]
+pub async fn challenges(
+    shell: State<'_, SharedShell>,
+    status: Option<ChallengeStatus>,
+) -> CommandResult<Vec<Challenge>> {
+    read(&shell, move |j| j.challenges(status)).await
+}
+
+#[tauri::command]
+pub async fn add_challenge(
+    shell: State<'_, SharedShell>,
+    new: NewChallenge,
+) -> CommandResult<Challenge> {
+    write(&shell, move |j| j.add_challenge(new)).await
+}
+
+#[tauri::command]
+pub async fn update_challenge(
+    shell: State<'_, SharedShell>,
+    item: Challenge,
+) -> CommandResult<Challenge> {
+    write(&shell, move |j| j.update_challenge(&item)).await
+}
+
+#[tauri::command]
+pub async fn delete_challenge(shell: State<'_, SharedShell>, id: Id) -> CommandResult<()> {
+    write(&shell, move |j| j.delete_challenge(id)).await
+}
+
+// ------------------------------------------------------------------ sessions
+
+#[tauri::command]
+pub async fn sessions(
+    shell: State<'_, SharedShell>,
+    challenge_id: Option<Id>,
+) -> CommandResult<Vec<Session>> {
+    read(&shell, move |j| j.sessions(challenge_id)).await
+}
+
+#[tauri::command]
+pub async fn add_session(shell: State<'_, SharedShell>, new: NewSession) -> CommandResult<Session> {
+    write(&shell, move |j| j.add_session(new)).await
+}
+
+#[tauri::command]
+pub async fn delete_session(shell: State<'_, SharedShell>, id: Id) -> CommandResult<()> {
+    write(&shell, move |j| j.delete_session(id)).await
+}
+
+// --------------------------------------------------------------- reflections
+
+/// One of Gibbs's prompts: the field it fills and the question asked.
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct Prompt {
+    pub field: &'static str,
+    pub question: &'static str,
+}
+
+#[tauri::command]
+pub fn gibbs_prompts() -> Vec<Prompt> {
+    GIBBS_PROMPTS
+        .iter()
+        .map(|&(field, question)| Prompt { field, question })
+        .collect()
+}
+
+#[tauri::command]
+pub async fn reflections(shell: State<'_, SharedShell>) -> CommandResult<Vec<Reflection>> {
+    read(&shell, Journal::reflections).await
+}
+
+#[tauri::command]
+pub async fn add_reflection(
+    shell: State<'_, SharedShell>,
+    new: NewReflection,
+) -> CommandResult<Reflection> {
+    let added = write(&shell, move |j| j.add_reflection(new)).await?;
+    eprintln!("asymptote: reflection added");
+    Ok(added)
+}
+
+#[tauri::command]
+pub async fn update_reflection(
+    shell: State<'_, SharedShell>,
+    item: Reflection,
+) -> CommandResult<Reflection> {
+    write(&shell, move |j| j.update_reflection(&item)).await
+}
+
+#[tauri::command]
+pub async fn delete_reflection(shell: State<'_, SharedShell>, id: Id) -> CommandResult<()> {
+    write(&shell, move |j| j.delete_reflection(id)).await
+}
+
+// ------------------------------------------------------------------ autonomy
+
+#[tauri::command]
+pub async fn checkins(shell: State<'_, SharedShell>) -> CommandResult<Vec<Checkin>> {
+    read(&shell, Journal::checkins).await
+}
+
+#[tauri::command]
+pub async fn add_checkin(shell: State<'_, SharedShell>, new: NewCheckin) -> CommandResult<Checkin> {
+    write(&shell, move |j| j.add_checkin(new)).await
+}
+
+#[tauri::command]
+pub async fn delete_checkin(shell: State<'_, SharedShell>, id: Id) -> CommandResult<()> {
+    write(&shell, move |j| j.delete_checkin(id)).await
+}
+
+#[tauri::command]
+pub async fn audit_items(shell: State<'_, SharedShell>) -> CommandResult<Vec<AuditItem>> {
+    read(&shell, Journal::audit_items).await
+}
+
+#[tauri::command]
+pub async fn add_audit_item(
+    shell: State<'_, SharedShell>,
+    new: NewAuditItem,
+) -> CommandResult<AuditItem> {
+    write(&shell, move |j| j.add_audit_item(new)).await
+}
+
+#[tauri::command]
+pub async fn delete_audit_item(shell: State<'_, SharedShell>, id: Id) -> CommandResult<()> {
+    write(&shell, move |j| j.delete_audit_item(id)).await
+}
+
+// -------------------------------------------------------------------- search
+
+/// Prefix search over every kind; highlights are UTF-8 byte ranges into each snippet.
+#[tauri::command]
+pub async fn search(
+    shell: State<'_, SharedShell>,
+    query: String,
+    limit: Option<usize>,
+) -> CommandResult<Vec<SearchHit>> {
+    let limit = limit.unwrap_or(50).min(500);
+    read(&shell, move |j| j.search(&query, limit)).await
+}
+
+// ------------------------------------------------------------------ progress
+
+/// A challenge's progress with its fitted curve sampled for the chart, on past practice
+/// and on a projection beyond it.
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct ProgressView {
+    pub progress: Progress,
+    /// The fitted curve from no practice to `projection_to` (empty when refused).
+    pub curve: Vec<Point>,
+    /// Where the projection ends on the practice axis; past practice ends at `fit.last_x`.
+    pub projection_to: f64,
+}
+
+/// How far past the last session the projection reaches, as a share of the practice so far.
+const PROJECTION_SHARE: f64 = 0.5;
+const CURVE_SAMPLES: usize = 120;
+
+impl From<Progress> for ProgressView {
+    fn from(progress: Progress) -> Self {
+        let last = progress.points.iter().map(|p| p.x).fold(0.0_f64, f64::max);
+        let projection_to = last * (1.0 + PROJECTION_SHARE);
+        let curve = match &progress.fit {
+            Some(fit) if projection_to > 0.0 => {
+                let xs: Vec<f64> = (0..=CURVE_SAMPLES)
+                    .map(|i| projection_to * i as f64 / CURVE_SAMPLES as f64)
+                    .collect();
+                sample_curve(fit, &xs)
+            }
+            _ => Vec::new(),
+        };
+        ProgressView {
+            progress,
+            curve,
+            projection_to,
+        }
+    }
+}
+
+#[tauri::command]
+pub async fn progress(
+    shell: State<'_, SharedShell>,
+    id: Id,
+    axis: Option<PracticeAxis>,
+) -> CommandResult<ProgressView> {
+    read(&shell, move |j| {
+        j.progress(id, axis).map(ProgressView::from)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn progress_all(
+    shell: State<'_, SharedShell>,
+    axis: Option<PracticeAxis>,
+) -> CommandResult<Vec<ProgressView>> {
+    read(&shell, move |j| {
+        Ok(j.progress_all(axis)?
+            .into_iter()
+            .map(ProgressView::from)
+            .collect())
+    })
+    .await
+}
+
+// -------------------------------------------------------------------- drafts
+
+/// Saves (or, for empty text, clears) a draft inside the encrypted journal: typed text is
+/// never lost, and never written to disk in plain text.
+#[tauri::command]
+pub async fn save_draft(
+    shell: State<'_, SharedShell>,
+    key: String,
+    text: String,
+) -> CommandResult<()> {
+    write(&shell, move |j| j.save_draft(&key, &text)).await
+}
+
+#[tauri::command]
+pub async fn draft(shell: State<'_, SharedShell>, key: String) -> CommandResult<Option<Draft>> {
+    read(&shell, move |j| j.draft(&key)).await
+}
+
+#[tauri::command]
+pub async fn clear_draft(shell: State<'_, SharedShell>, key: String) -> CommandResult<()> {
+    write(&shell, move |j| j.clear_draft(&key)).await
+}
+
+// ------------------------------------------------------------------ settings
+
+#[tauri::command]
+pub async fn settings(shell: State<'_, SharedShell>) -> CommandResult<Settings> {
+    off_main(&shell, |shell| Ok(shell.settings())).await
+}
+
+#[tauri::command]
+pub async fn set_settings(
+    shell: State<'_, SharedShell>,
+    settings: Settings,
+) -> CommandResult<Settings> {
+    off_main(&shell, move |shell| {
+        let settings = settings.validated()?;
+        {
+            let mut guard = shell.journal();
+            let journal = guard.as_mut().ok_or_else(CommandError::locked)?;
+            settings.save(journal)?;
+        }
+        shell.set_settings(settings.clone());
+        Ok(settings)
+    })
+    .await
+}
