@@ -479,3 +479,73 @@ pub async fn set_settings(
     })
     .await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use asymptote_core::science::curves::{FitOptions, fit_learning_curve};
+
+    fn progress(
+        points: Vec<Point>,
+        fit: Option<asymptote_core::science::curves::CurveFit>,
+    ) -> Progress {
+        Progress {
+            challenge_id: Id::new(),
+            skill: "Scales".into(),
+            measure_name: None,
+            measure_unit: None,
+            higher_is_better: true,
+            axis: PracticeAxis::Sessions,
+            sessions: points.len(),
+            points,
+            fit,
+            refusal: None,
+            explanation: Vec::new(),
+            calibration: asymptote_core::Calibration {
+                sessions_considered: 0,
+                classification: None,
+                current_difficulty: None,
+                suggested_difficulty: None,
+                flow: None,
+                explanation: Vec::new(),
+            },
+        }
+    }
+
+    #[test]
+    fn the_chart_curve_spans_past_practice_and_a_projection_beyond_it() {
+        let points: Vec<Point> = (0..12)
+            .map(|i| {
+                let x = f64::from(i);
+                Point::new(x, 90.0 - 50.0 * (-0.3 * x).exp())
+            })
+            .collect();
+        let fit = fit_learning_curve(
+            &points,
+            &FitOptions::new(asymptote_core::science::curves::Direction::HigherIsBetter),
+        )
+        .expect("a clean curve fits");
+        let view = ProgressView::from(progress(points, Some(fit)));
+        assert!((view.projection_to - 16.5).abs() < 1e-9);
+        assert_eq!(view.curve.len(), CURVE_SAMPLES + 1);
+        assert_eq!(view.curve.first().map(|p| p.x), Some(0.0));
+        assert!(view.curve.last().is_some_and(|p| (p.x - 16.5).abs() < 1e-9));
+        assert!(view.curve.windows(2).all(|w| w[1].y >= w[0].y - 1e-9));
+    }
+
+    #[test]
+    fn no_curve_is_drawn_when_the_fit_was_refused() {
+        let view = ProgressView::from(progress(vec![Point::new(0.0, 1.0)], None));
+        assert!(view.curve.is_empty());
+    }
+
+    #[test]
+    fn gibbs_prompts_cross_as_field_and_question() {
+        let prompts = gibbs_prompts();
+        assert_eq!(prompts.len(), 6);
+        assert_eq!(prompts[0].field, "description");
+        assert_eq!(prompts[5].field, "action_plan");
+        let json = serde_json::to_value(&prompts[0]).expect("serializes");
+        assert!(json["question"].as_str().is_some_and(|q| q.ends_with('?')));
+    }
+}
