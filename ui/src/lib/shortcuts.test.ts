@@ -25,6 +25,7 @@ describe("shortcutFor", () => {
   it("opens help with ? except while typing", () => {
     expect(shortcutFor(key("?"))).toEqual({ kind: "help" });
     expect(shortcutFor(key("?", { inField: true }))).toBeNull();
+    expect(shortcutFor(key("F1", { inField: true }))).toEqual({ kind: "help" });
   });
   it("leaves ordinary typing alone", () => {
     expect(shortcutFor(key("a"))).toBeNull();
@@ -35,6 +36,6 @@ describe("shortcutFor", () => {
     const keys = SHORTCUT_HELP.map(([k]) => k);
     expect(keys).toContain("Ctrl+K");
     expect(keys).toContain("Ctrl+9");
-    expect(keys).toContain("?");
+    expect(keys).toContain("? or F1");
   });
 });

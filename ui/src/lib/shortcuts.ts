@@ -57,6 +57,7 @@ export function shortcutFor(e: KeyLike): Action | null {
     return null;
   }
   if (e.key === "Escape") return { kind: "close" };
+  if (e.key === "F1") return { kind: "help" };
   if (e.key === "?" && !e.inField && !e.altKey) return { kind: "help" };
   return null;
 }
@@ -67,6 +68,6 @@ export const SHORTCUT_HELP: ReadonlyArray<[string, string]> = [
   ["Ctrl+L", "Lock the journal"],
   ["Ctrl+Enter", "Save the form you are in"],
   ["Enter", "Save (in Practice and single-line forms)"],
-  ["?", "This help"],
+  ["? or F1", "This help (F1 also while typing)"],
   ["Esc", "Close this help"],
 ];
