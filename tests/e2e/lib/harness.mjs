@@ -7,8 +7,8 @@
 //   ASYMPTOTE_APP       the app binary (default: target/debug/asymptote)
 //   TAURI_DRIVER        tauri-driver (default: .tools/bin/tauri-driver)
 //   E2E_OUT             where screenshots and logs go (default: test-output/e2e)
-import { spawn } from "node:child_process";
-import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -47,19 +47,14 @@ export async function launch({ name, dataDir } = {}) {
   dataDir ??= join(scratch, "journal");
   const [port, nativePort] = [await freePort(), await freePort()];
   const logPath = join(out, `${name ?? "app"}.log`);
-  const logFile = createWriteStream(logPath);
-  let logText = "";
+  // The driver's and the app's stderr go to a file, not a pipe: an app left behind by a
+  // crashed driver must not keep this process waiting on a pipe.
+  const logFd = openSync(logPath, "w");
   const child = spawn(
     driver,
     ["--port", String(port), "--native-port", String(nativePort), "--native-driver", "/usr/bin/WebKitWebDriver"],
-    { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, WEBKIT_DISABLE_DMABUF_RENDERER: "1", LIBGL_ALWAYS_SOFTWARE: "1" } },
+    { stdio: ["ignore", logFd, logFd], env: { ...process.env, WEBKIT_DISABLE_DMABUF_RENDERER: "1", LIBGL_ALWAYS_SOFTWARE: "1" } },
   );
-  for (const stream of [child.stdout, child.stderr]) {
-    stream.on("data", (chunk) => {
-      logText += chunk;
-      logFile.write(chunk);
-    });
-  }
   const exited = new Promise((ok) => child.on("exit", ok));
   const base = `http://127.0.0.1:${port}`;
   await waitFor(`tauri-driver on ${base}`, async () => (await fetch(`${base}/status`)).ok, { timeout: 20000 });
@@ -70,24 +65,69 @@ export async function launch({ name, dataDir } = {}) {
   return {
     session,
     dataDir,
-    log: () => logText,
+    log: () => readFileSync(logPath, "utf8"),
     async close() {
       await session.delete();
       child.kill("SIGTERM");
       await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
       if (child.exitCode === null) child.kill("SIGKILL");
-      logFile.end();
+      // WebKitWebDriver closes the app with the session; if the driver died first, the app is
+      // an orphan: find it by its own pid (its command line holds this run's unique folder).
+      for (const pid of appPids(dataDir)) {
+        try {
+          process.kill(pid, "SIGTERM");
+        } catch {
+          // already gone
+        }
+      }
+      closeSync(logFd);
       rmSync(scratch, { recursive: true, force: true });
     },
   };
 }
 
-/** Saves the window's web view as test-output/e2e/NN-name.png and returns the path. */
+/** The pids of the app processes started on `dataDir` (this run's unique temp folder). */
+function appPids(dataDir) {
+  const pids = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const argv = readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0");
+      if (argv.includes(dataDir) && argv.includes("--data-dir")) pids.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
+}
+
+/**
+ * Saves the window as test-output/e2e/NN-name.png and returns the path. WebDriver's
+ * takeScreenshot first; with the Svelte window it never answers under Xvfb (WebKitWebDriver
+ * 2.4x: the snapshot waits for a paint that is not reported), so after one timeout the rest
+ * are taken from the X server (ImageMagick `import`), cropped to the window's rectangle as
+ * WebDriver reports it — the same pixels a person would see.
+ */
 let shotCount = 0;
+let webdriverShots = true;
 export async function screenshot(session, name) {
   shotCount += 1;
   const path = join(out, `${String(shotCount).padStart(2, "0")}-${name}.png`);
-  writeFileSync(path, await session.screenshot());
+  if (webdriverShots) {
+    const timedOut = Symbol("timeout");
+    const png = await Promise.race([
+      session.screenshot(),
+      new Promise((r) => setTimeout(() => r(timedOut), 8000)),
+    ]);
+    if (png !== timedOut) {
+      writeFileSync(path, png);
+      return path;
+    }
+    webdriverShots = false;
+    console.log("note: WebDriver takeScreenshot did not answer in 8 s; screenshots come from the X server from now on");
+  }
+  const r = await session.call("GET", "/window/rect");
+  execFileSync("import", ["-window", "root", "-crop", `${r.width}x${r.height}+${r.x}+${r.y}`, "+repage", path]);
   return path;
 }
 

@@ -141,7 +141,7 @@ export const Key = {
 };
 
 /** Polls `probe` until it returns a truthy value (or stops throwing), else fails naming `what`. */
-export async function waitFor(what, probe, { timeout = 15000, interval = 150 } = {}) {
+export async function waitFor(what, probe, { timeout = 30000, interval = 150 } = {}) {
   const deadline = Date.now() + timeout;
   let last;
   for (;;) {
