@@ -45,6 +45,8 @@ step "cargo test --workspace (inside a real Secret Service)" \
 step "Build the app and the CLI (debug)" cargo build --locked -p asymptote -p asym
 step "Window smoke test (Xvfb + real Secret Service)" \
     scripts/with-secret-service.sh scripts/smoke-window.sh
+step "End-to-end + accessibility (tauri-driver, axe-core)" scripts/e2e.sh --no-build
+step "Debian package (.deb): build, install, launch, remove" scripts/package-deb.sh --check
 
 header "Summary ($((SECONDS - started))s)"
 if [ "${#failed[@]}" -gt 0 ]; then
