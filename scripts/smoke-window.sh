@@ -9,8 +9,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-app=target/debug/asymptote
-cli=target/debug/asym
+app="${CARGO_TARGET_DIR:-target}/debug/asymptote"
+cli="${CARGO_TARGET_DIR:-target}/debug/asym"
 out=test-output
 timeout_s="${SMOKE_TIMEOUT:-60}"
 mkdir -p "$out"
