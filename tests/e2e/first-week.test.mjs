@@ -192,6 +192,11 @@ step("search with word prefixes and see the highlight", async () => {
   });
   assert.ok(marks.some((m) => /^prac/i.test(m)), `a highlight starts with "prac": ${marks.join(", ")}`);
   assert.ok(marks.some((m) => /^feed/i.test(m)), `a highlight starts with "feed": ${marks.join(", ")}`);
+  // Search also runs as you type (debounced): let that settle, then photograph the hits.
+  await new Promise((r) => setTimeout(r, 1000));
+  await waitFor("highlighted hits after the live search settled", async () =>
+    (await s.findAll('[data-testid="search-hit"] mark')).length > 0,
+  );
   await screenshot(s, "search");
   await accessible("search");
 });
