@@ -43,7 +43,9 @@ if [ "$build" = yes ]; then
     build_ui
     cargo build --locked -p asymptote -p asym </dev/null
 fi
-[ -x target/debug/asymptote ] || die "target/debug/asymptote is not built: run without --no-build"
+app_bin="${CARGO_TARGET_DIR:-target}/debug/asymptote"
+[ -x "$app_bin" ] || die "$app_bin is not built: run without --no-build"
+export ASYMPTOTE_APP="${ASYMPTOTE_APP:-$(realpath "$app_bin")}"
 
 header "e2e: run (Xvfb + real Secret Service)"
 rm -rf test-output/e2e
