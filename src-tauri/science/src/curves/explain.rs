@@ -167,7 +167,13 @@ pub fn explain_refusal(refusal: &Refusal, direction: Direction, units: &Units) -
                 if *usable == 1 { "" } else { "s" },
             ),
             format!(
-                "Log a few more measured sessions, spread over your {practice} of practice, and look again."
+                "Log {} more session{} with a measured result, and look again.",
+                needed.saturating_sub(*usable),
+                if needed.saturating_sub(*usable) == 1 {
+                    ""
+                } else {
+                    "s"
+                },
             ),
         ],
         Refusal::NoTrend { .. } => vec![
@@ -195,9 +201,7 @@ pub fn explain_refusal(refusal: &Refusal, direction: Direction, units: &Units) -
         Refusal::NotConverged => vec![
             "The curve fit did not settle on an answer, so nothing is shown rather than a guess."
                 .to_owned(),
-            format!(
-                "More measurements, spread over more {practice} of practice, usually fix this."
-            ),
+            format!("More measured sessions, spread over more {practice}, usually fix this."),
         ],
         Refusal::AsymptoteOutsideRange { asymptote, bound } => vec![
             format!(
