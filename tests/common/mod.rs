@@ -102,50 +102,17 @@ impl World {
         for (k, v) in env {
             c.env(k, v);
         }
-        let out = match stdin {
-            Some(text) => {
-                use std::io::Write;
-                c.stdin(Stdio::piped())
-                    .stdout(Stdio::piped())
-                    .stderr(Stdio::piped());
-                let mut child = c.spawn().unwrap();
-                child
-                    .stdin
-                    .take()
-                    .unwrap()
-                    .write_all(text.as_bytes())
-                    .unwrap();
-                child.wait_with_output().unwrap()
-            }
-            None => c.output().unwrap(),
-        };
-        Run::from(out, args)
+        Run::from(output(c, stdin), args)
     }
 
     /// Runs any program in this world (e.g. `secret-tool`).
     pub fn run(&self, program: &str, args: &[&str], stdin: Option<&str>) -> Output {
         let mut c = self.base_command(program);
         c.args(args);
-        match stdin {
-            Some(text) => {
-                use std::io::Write;
-                c.stdin(Stdio::piped())
-                    .stdout(Stdio::piped())
-                    .stderr(Stdio::piped());
-                let mut child = c.spawn().unwrap();
-                child
-                    .stdin
-                    .take()
-                    .unwrap()
-                    .write_all(text.as_bytes())
-                    .unwrap();
-                child.wait_with_output().unwrap()
-            }
-            None => c.output().unwrap(),
-        }
+        output(c, stdin)
     }
 
-    /// SHA-256-free fingerprint of every file in the data folder (name → bytes).
+    /// Every file in the data folder with its bytes, to compare before and after.
     pub fn snapshot(&self) -> Vec<(String, Vec<u8>)> {
         let mut v: Vec<(String, Vec<u8>)> = std::fs::read_dir(&self.data)
             .map(|rd| {
@@ -165,6 +132,27 @@ impl World {
 
     pub fn db(&self) -> PathBuf {
         self.data.join("journal.db")
+    }
+}
+
+/// Runs `c` to completion, feeding `stdin` when given.
+fn output(mut c: Command, stdin: Option<&str>) -> Output {
+    match stdin {
+        Some(text) => {
+            use std::io::Write;
+            c.stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped());
+            let mut child = c.spawn().unwrap();
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(text.as_bytes())
+                .unwrap();
+            child.wait_with_output().unwrap()
+        }
+        None => c.output().unwrap(),
     }
 }
 
