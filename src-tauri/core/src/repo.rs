@@ -503,27 +503,12 @@ impl Journal {
     }
 
     pub fn add_session(&mut self, new: NewSession) -> Result<Session> {
-        let challenge_id = new.challenge_id.ok_or_else(|| {
-            Error::invalid("A practice session needs its challenge; give --challenge ID.")
-        })?;
-        new.data.validate()?;
-        let s = Session {
-            meta: new_meta(new.when, new.private),
-            challenge_id,
-            data: new.data,
-        };
-        self.with_tx(|tx| {
-            Self::ensure_exists(tx, Kind::Challenge, challenge_id)?;
-            Self::insert_session(tx, &s)?;
-            reindex(
-                tx,
-                Kind::Session,
-                s.meta.id,
-                s.meta.when.day,
-                &body_session(&s),
-            )
-        })?;
-        self.session(s.meta.id)
+        let ids = self.add_sessions(vec![new])?;
+        let id = ids
+            .first()
+            .copied()
+            .ok_or_else(|| Error::invalid("No session was given."))?;
+        self.session(id)
     }
 
     /// Logs many sessions in one transaction (imports, benchmarks): all or none.
