@@ -26,6 +26,22 @@ import type {
   Session,
   Settings,
   Status,
+  Agenda,
+  AgendaItem,
+  Bundle,
+  ExportRequest,
+  Format,
+  ImportRequest,
+  NewAgendaItem,
+  Person,
+  ProtectedExport,
+  ReceivedBundle,
+  Selection,
+  SharePreview,
+  ShareRecord,
+  SigningKeyInfo,
+  Timeline,
+  TrustedKey,
 } from "./bindings";
 
 export type * from "./bindings";
@@ -120,3 +136,31 @@ export const clearDraft = (key: string) => call<null>("clear_draft", { key });
 // Settings
 export const settings = () => call<Settings>("settings");
 export const setSettings = (value: Settings) => call<Settings>("set_settings", { settings: value });
+
+// One-on-ones: the person's side. Paths are typed or chosen with the system dialog, which
+// the shell opens (the window has no file-system permission).
+export const sharePreview = (selection: Selection, format: Format) =>
+  call<SharePreview>("share_preview", { selection, format });
+export const shareExport = (request: ExportRequest) => call<ProtectedExport>("share_export", { request });
+export const shareLog = () => call<ShareRecord[]>("share_log");
+export const signingKey = () => call<SigningKeyInfo>("signing_key");
+export const saveSigningKey = (path: string, replace: boolean) =>
+  call<string>("save_signing_key", { path, replace });
+export const suggestExportPath = (format: Format, from: string, to: string) =>
+  call<string>("suggest_export_path", { format, from, to });
+export const chooseSavePath = (suggested: string) => call<string | null>("choose_save_path", { suggested });
+export const chooseOpenPath = (title: string) => call<string | null>("choose_open_path", { title });
+
+// One-on-ones: the manager's side (read-only copies of what people shared, and the agenda).
+export const managerPeople = () => call<Person[]>("manager_people");
+export const managerAddPerson = (name: string) => call<Person>("manager_add_person", { name });
+export const managerTrustKey = (person: string, key: string) =>
+  call<TrustedKey>("manager_trust_key", { person, key });
+export const managerImport = (request: ImportRequest) => call<ReceivedBundle>("manager_import", { request });
+export const managerTimeline = (person: string) => call<Timeline>("manager_timeline", { person });
+export const managerBundle = (person: string, id: string) => call<Bundle>("manager_bundle", { person, id });
+export const managerAgenda = (person: string, includeClosed = false) =>
+  call<Agenda>("manager_agenda", { person, includeClosed });
+export const agendaAdd = (person: string, item: NewAgendaItem) => call<AgendaItem>("agenda_add", { person, item });
+export const agendaClose = (person: string, id: string) => call<AgendaItem>("agenda_close", { person, id });
+export const agendaHeld = (person: string, on: string | null = null) => call<Agenda>("agenda_held", { person, on });

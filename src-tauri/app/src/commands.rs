@@ -27,7 +27,7 @@ use crate::{CommandError, CommandResult, Shell};
 pub type SharedShell = Arc<Shell>;
 
 /// Runs `work` on a blocking thread with the shared state, so the window stays responsive.
-async fn off_main<T, F>(shell: &State<'_, SharedShell>, work: F) -> CommandResult<T>
+pub(crate) async fn off_main<T, F>(shell: &State<'_, SharedShell>, work: F) -> CommandResult<T>
 where
     T: Send + 'static,
     F: FnOnce(&Shell) -> CommandResult<T> + Send + 'static,
@@ -39,7 +39,7 @@ where
 }
 
 /// Reads from the open journal off the main thread.
-async fn read<T, F>(shell: &State<'_, SharedShell>, work: F) -> CommandResult<T>
+pub(crate) async fn read<T, F>(shell: &State<'_, SharedShell>, work: F) -> CommandResult<T>
 where
     T: Send + 'static,
     F: FnOnce(&Journal) -> asymptote_core::Result<T> + Send + 'static,
@@ -53,7 +53,7 @@ where
 }
 
 /// Writes to the open journal off the main thread.
-async fn write<T, F>(shell: &State<'_, SharedShell>, work: F) -> CommandResult<T>
+pub(crate) async fn write<T, F>(shell: &State<'_, SharedShell>, work: F) -> CommandResult<T>
 where
     T: Send + 'static,
     F: FnOnce(&mut Journal) -> asymptote_core::Result<T> + Send + 'static,

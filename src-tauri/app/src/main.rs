@@ -3,7 +3,9 @@
 //! The shell knows no domain rules. `commands.rs` holds the IPC commands, each an adapter
 //! of a few lines over `asymptote-core` run on a blocking thread; `settings.rs` the
 //! window's settings (kept inside the encrypted journal) and the optional daily reminder.
-//! Plugins: one instance at a time, window size and place remembered, notifications.
+//! `share.rs` the one-on-ones: the person's share screen and the manager's space.
+//! Plugins: one instance at a time, window size and place remembered, notifications, and
+//! the system's file chooser (driven from Rust only).
 //!
 //! **Invariant:** no key material and no passphrase ever goes back across IPC; a passphrase
 //! typed in the window goes one way, into `asymptote_core::Passphrase`, and is not logged.
@@ -12,6 +14,7 @@
 
 mod commands;
 mod settings;
+mod share;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -115,6 +118,16 @@ impl CommandError {
     fn locked() -> Self {
         Self::new("locked", "The journal is locked. Unlock it first.")
     }
+
+    #[cfg(test)]
+    fn kind(&self) -> &'static str {
+        self.kind
+    }
+
+    #[cfg(test)]
+    fn message(&self) -> &str {
+        &self.message
+    }
 }
 
 impl From<asymptote_core::Error> for CommandError {
@@ -197,6 +210,7 @@ fn main() {
         }))
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_dialog::init())
         .manage(shell)
         .setup(|app| {
             settings::start_reminders(app.handle().clone());
@@ -241,6 +255,24 @@ fn main() {
             clear_draft,
             settings,
             set_settings,
+            share::share_preview,
+            share::share_export,
+            share::share_log,
+            share::signing_key,
+            share::save_signing_key,
+            share::suggest_export_path,
+            share::choose_save_path,
+            share::choose_open_path,
+            share::manager_people,
+            share::manager_add_person,
+            share::manager_trust_key,
+            share::manager_import,
+            share::manager_timeline,
+            share::manager_bundle,
+            share::manager_agenda,
+            share::agenda_add,
+            share::agenda_close,
+            share::agenda_held,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

@@ -26,6 +26,7 @@ use crate::protect::{self, AgeUnlock, PublicKey, VerifyFailure};
 
 /// Someone whose bundles this manager receives.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct Person {
     pub id: Id,
     pub name: String,
@@ -36,6 +37,7 @@ pub struct Person {
 
 /// A minisign public key trusted for a person.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct TrustedKey {
     pub key_id: String,
     pub public_key: String,
@@ -44,6 +46,7 @@ pub struct TrustedKey {
 
 /// A bundle received, verified and stored.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct ReceivedBundle {
     pub id: Id,
     pub person: String,
@@ -57,6 +60,7 @@ pub struct ReceivedBundle {
 
 /// One shared item on a person's timeline.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct TimelineItem {
     pub id: Id,
     /// purpose, challenge, session, reflection, checkin or audit
@@ -69,6 +73,7 @@ pub struct TimelineItem {
 
 /// The items of one local day.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct TimelineDay {
     pub day: NaiveDate,
     pub items: Vec<TimelineItem>,
@@ -76,6 +81,7 @@ pub struct TimelineDay {
 
 /// A person's timeline across every bundle received from them.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct Timeline {
     pub person: String,
     pub bundles: Vec<ReceivedBundle>,
@@ -85,6 +91,7 @@ pub struct Timeline {
 /// What an agenda entry is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub enum AgendaKind {
     /// A talking point, carried forward to each one-on-one until closed.
     Point,
@@ -113,6 +120,7 @@ impl AgendaKind {
 
 /// One agenda entry.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct AgendaItem {
     pub id: Id,
     pub kind: AgendaKind,
@@ -127,6 +135,7 @@ pub struct AgendaItem {
 
 /// The next one-on-one with a person.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct Agenda {
     pub person: String,
     /// Open talking points, oldest first: carried forward until closed.
@@ -480,6 +489,18 @@ impl Journal {
             .into_iter()
             .map(|(r, _)| r)
             .collect())
+    }
+
+    /// One bundle received from `person`, whole, as verified and stored.
+    pub fn manager_bundle(&self, person: &str, id: Id) -> Result<Bundle> {
+        self.bundles_with_json(person)?
+            .into_iter()
+            .find(|(r, _)| r.id == id)
+            .map(|(_, b)| b)
+            .ok_or_else(|| Error::NotFound {
+                kind: "received bundle",
+                id: id.to_string(),
+            })
     }
 
     /// Everything `person` shared, across all their bundles, by local day. An item in
@@ -991,6 +1012,17 @@ mod tests {
         assert_eq!(n, 5, "items in two bundles appear once");
         let ag = t.manager.agenda("Ada", false).unwrap();
         assert_eq!(ag.their_questions, ["Can I lead the next review?"]);
+        // A received bundle reads back whole, as it was verified; an unknown id is not found.
+        let whole = t.manager.manager_bundle("ada", b.id).unwrap();
+        assert_eq!(whole.item_ids(), parsed.item_ids());
+        assert_eq!(whole.agenda, parsed.agenda);
+        assert_eq!(
+            t.manager
+                .manager_bundle("Ada", Id::new())
+                .unwrap_err()
+                .kind(),
+            "not_found"
+        );
     }
 
     #[test]

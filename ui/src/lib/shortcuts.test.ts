@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SCREENS, SHORTCUT_HELP, shortcutFor } from "./shortcuts";
+import { NUMBERED, SCREENS, SHORTCUT_HELP, shortcutFor } from "./shortcuts";
 
 const key = (k: string, mods: Partial<{ ctrlKey: boolean; metaKey: boolean; altKey: boolean; inField: boolean }> = {}) => ({
   key: k,
@@ -10,9 +10,19 @@ const key = (k: string, mods: Partial<{ ctrlKey: boolean; metaKey: boolean; altK
 });
 
 describe("shortcutFor", () => {
-  it("maps Ctrl+1..9 to the nine screens in order", () => {
-    SCREENS.forEach((s, i) => expect(shortcutFor(key(String(i + 1), { ctrlKey: true }))).toEqual({ kind: "screen", screen: s }));
-    expect(SCREENS).toHaveLength(9);
+  it("maps Ctrl+1..9 to the first nine screens in order, and Ctrl+, to settings", () => {
+    NUMBERED.forEach((s, i) => expect(shortcutFor(key(String(i + 1), { ctrlKey: true }))).toEqual({ kind: "screen", screen: s }));
+    expect(NUMBERED).toHaveLength(9);
+    expect(NUMBERED).toEqual(SCREENS.slice(0, 9));
+    expect(NUMBERED).toContain("share");
+    expect(NUMBERED).toContain("manager");
+    expect(shortcutFor(key(",", { ctrlKey: true }))).toEqual({ kind: "screen", screen: "settings" });
+  });
+  it("reaches every screen by some shortcut", () => {
+    const reached = new Set<string>(NUMBERED);
+    reached.add("search");
+    reached.add("settings");
+    expect([...SCREENS].filter((s) => !reached.has(s))).toEqual([]);
   });
   it("accepts Cmd on macOS", () => {
     expect(shortcutFor(key("k", { metaKey: true }))).toEqual({ kind: "search" });
@@ -36,6 +46,7 @@ describe("shortcutFor", () => {
     const keys = SHORTCUT_HELP.map(([k]) => k);
     expect(keys).toContain("Ctrl+K");
     expect(keys).toContain("Ctrl+9");
+    expect(keys).toContain("Ctrl+,");
     expect(keys).toContain("? or F1");
   });
 });

@@ -8,9 +8,14 @@ export const SCREENS = [
   "purposes",
   "autonomy",
   "progress",
+  "share",
+  "manager",
   "search",
   "settings",
 ] as const;
+
+/** The screens Ctrl+1 … Ctrl+9 reach, in order; search has Ctrl+K and settings Ctrl+,. */
+export const NUMBERED: readonly Screen[] = SCREENS.slice(0, 9);
 export type Screen = (typeof SCREENS)[number];
 
 export const SCREEN_LABELS: Record<Screen, string> = {
@@ -21,6 +26,8 @@ export const SCREEN_LABELS: Record<Screen, string> = {
   purposes: "Purpose",
   autonomy: "Autonomy",
   progress: "Progress",
+  share: "Share",
+  manager: "One-on-ones",
   search: "Search",
   settings: "Settings",
 };
@@ -47,12 +54,13 @@ export function shortcutFor(e: KeyLike): Action | null {
   const mod = e.ctrlKey || e.metaKey;
   if (mod && !e.altKey) {
     if (/^[1-9]$/.test(e.key)) {
-      const screen = SCREENS[Number(e.key) - 1];
+      const screen = NUMBERED[Number(e.key) - 1];
       return screen ? { kind: "screen", screen } : null;
     }
     const k = e.key.toLowerCase();
     if (k === "k") return { kind: "search" };
     if (k === "l") return { kind: "lock" };
+    if (e.key === ",") return { kind: "screen", screen: "settings" };
     if (e.key === "Enter") return { kind: "save" };
     return null;
   }
@@ -63,8 +71,9 @@ export function shortcutFor(e: KeyLike): Action | null {
 }
 
 export const SHORTCUT_HELP: ReadonlyArray<[string, string]> = [
-  ...SCREENS.map((s, i) => [`Ctrl+${i + 1}`, SCREEN_LABELS[s]] as [string, string]),
+  ...NUMBERED.map((s, i) => [`Ctrl+${i + 1}`, SCREEN_LABELS[s]] as [string, string]),
   ["Ctrl+K", "Search"],
+  ["Ctrl+,", "Settings"],
   ["Ctrl+L", "Lock the journal"],
   ["Ctrl+Enter", "Save the form you are in"],
   ["Enter", "Save (in Practice and single-line forms)"],

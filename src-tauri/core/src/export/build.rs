@@ -7,7 +7,7 @@ use asymptote_science::curves::{self, Point};
 
 use super::{
     BUNDLE_FORMAT, BUNDLE_VERSION, Bundle, CurveSummary, Exported, Format, GoldilocksSummary,
-    Preview, Producer, ProgressSummary, Selection, SelectionSummary, SharedChallenge,
+    Preview, PreviewItem, Producer, ProgressSummary, Selection, SelectionSummary, SharedChallenge,
 };
 use crate::domain::{Id, Kind, Session};
 use crate::error::{Error, Result};
@@ -293,6 +293,81 @@ impl Journal {
         };
         bundle.validate()?;
         Ok(bundle)
+    }
+
+    /// The items of the selection's period that the file will **not** hold: private items,
+    /// audit items, items of sections not chosen, and items left out. The person picks
+    /// from these one by one (or puts a left-out item back). Newest first.
+    pub fn share_candidates(&self, sel: &Selection) -> Result<Vec<PreviewItem>> {
+        let bundle = self.build_bundle(sel)?;
+        let inside: HashSet<Id> = bundle.item_ids().into_iter().collect();
+        let in_range = |d: chrono::NaiveDate| d >= sel.from && d <= sel.to;
+        let mut out = Vec::new();
+        let mut push = |kind, meta: &crate::domain::Meta, title: String| {
+            if !inside.contains(&meta.id) {
+                out.push(PreviewItem {
+                    kind,
+                    id: meta.id,
+                    day: meta.when.day,
+                    title: super::preview::one_line(&title),
+                    private: meta.private,
+                });
+            }
+        };
+        for p in self.purposes()? {
+            if p.meta.when.day <= sel.to {
+                push(Kind::Purpose, &p.meta, p.title.clone());
+            }
+        }
+        let challenges = self.challenges(None)?;
+        let sessions = self.sessions(None)?;
+        let active_in_range: HashSet<Id> = sessions
+            .iter()
+            .filter(|s| in_range(s.meta.when.day))
+            .map(|s| s.challenge_id)
+            .collect();
+        for c in &challenges {
+            let relevant = c.meta.when.day <= sel.to
+                && (active_in_range.contains(&c.meta.id)
+                    || in_range(c.meta.when.day)
+                    || c.status == crate::domain::ChallengeStatus::Active);
+            if relevant {
+                push(Kind::Challenge, &c.meta, c.skill.clone());
+            }
+        }
+        let skill: HashMap<Id, &str> = challenges
+            .iter()
+            .map(|c| (c.meta.id, c.skill.as_str()))
+            .collect();
+        for s in sessions.iter().filter(|s| in_range(s.meta.when.day)) {
+            let name = skill.get(&s.challenge_id).copied().unwrap_or("a challenge");
+            push(
+                Kind::Session,
+                &s.meta,
+                super::preview::session_title(name, &s.data),
+            );
+        }
+        for r in self.reflections()? {
+            if in_range(r.meta.when.day) {
+                push(
+                    Kind::Reflection,
+                    &r.meta,
+                    super::preview::reflection_title(&r),
+                );
+            }
+        }
+        for c in self.checkins()? {
+            if in_range(c.meta.when.day) {
+                push(Kind::Checkin, &c.meta, super::preview::checkin_title(&c));
+            }
+        }
+        for a in self.audit_items()? {
+            if in_range(a.meta.when.day) {
+                push(Kind::AuditItem, &a.meta, super::preview::audit_title(&a));
+            }
+        }
+        out.sort_by(|a, b| b.day.cmp(&a.day).then(a.title.cmp(&b.title)));
+        Ok(out)
     }
 
     /// Exactly what a file made from this selection will contain.

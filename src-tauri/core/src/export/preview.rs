@@ -4,10 +4,11 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::{Bundle, Format};
-use crate::domain::{Id, Kind};
+use crate::domain::{AuditItem, Checkin, Id, Kind, Reflection, SessionData};
 
 /// How many items of each section a file holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct SectionCounts {
     pub purposes: usize,
     pub challenges: usize,
@@ -20,6 +21,7 @@ pub struct SectionCounts {
 
 /// One item that will leave.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct PreviewItem {
     pub kind: Kind,
     pub id: Id,
@@ -32,6 +34,7 @@ pub struct PreviewItem {
 
 /// What a file will contain.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct Preview {
     pub from: NaiveDate,
     pub to: NaiveDate,
@@ -55,6 +58,38 @@ pub(crate) fn one_line(s: &str) -> String {
         out.push('…');
     }
     out
+}
+
+/// The one-line title of a practice session of `skill`.
+pub(crate) fn session_title(skill: &str, d: &SessionData) -> String {
+    let mut t = format!("Practice: {skill}");
+    if let Some(m) = d.duration_min {
+        t.push_str(&format!(", {m} min"));
+    }
+    if let Some(sub) = &d.sub_skill {
+        t.push_str(&format!(" ({sub})"));
+    }
+    t
+}
+
+/// The title of a reflection: its text, or its first written Gibbs field.
+pub(crate) fn reflection_title(r: &Reflection) -> String {
+    r.text
+        .clone()
+        .or_else(|| r.gibbs.fields().iter().find_map(|(_, v)| (*v).clone()))
+        .unwrap_or_else(|| "Reflection".into())
+}
+
+pub(crate) fn checkin_title(c: &Checkin) -> String {
+    let f = c.ratings;
+    format!(
+        "Autonomy: task {}, time {}, technique {}, team {}",
+        f.task, f.time, f.technique, f.team
+    )
+}
+
+pub(crate) fn audit_title(a: &AuditItem) -> String {
+    format!("Audit ({}): {}", a.kind.as_str(), a.description)
 }
 
 impl Preview {
@@ -91,21 +126,11 @@ impl Preview {
         }
         for s in &b.sessions {
             let skill = b.skill_of(s.challenge_id).unwrap_or("a challenge");
-            let mut t = format!("Practice: {skill}");
-            if let Some(m) = s.data.duration_min {
-                t.push_str(&format!(", {m} min"));
-            }
-            if let Some(sub) = &s.data.sub_skill {
-                t.push_str(&format!(" ({sub})"));
-            }
+            let t = session_title(skill, &s.data);
             push(Kind::Session, s.meta.id, s.meta.when.day, t, s.meta.private);
         }
         for r in &b.reflections {
-            let t = r
-                .text
-                .clone()
-                .or_else(|| r.gibbs.fields().iter().find_map(|(_, v)| (*v).clone()))
-                .unwrap_or_else(|| "Reflection".into());
+            let t = reflection_title(r);
             push(
                 Kind::Reflection,
                 r.meta.id,
@@ -115,15 +140,11 @@ impl Preview {
             );
         }
         for c in &b.checkins {
-            let f = c.ratings;
             push(
                 Kind::Checkin,
                 c.meta.id,
                 c.meta.when.day,
-                format!(
-                    "Autonomy: task {}, time {}, technique {}, team {}",
-                    f.task, f.time, f.technique, f.team
-                ),
+                checkin_title(c),
                 c.meta.private,
             );
         }
@@ -132,7 +153,7 @@ impl Preview {
                 Kind::AuditItem,
                 a.meta.id,
                 a.meta.when.day,
-                format!("Audit ({}): {}", a.kind.as_str(), a.description),
+                audit_title(a),
                 a.meta.private,
             );
         }

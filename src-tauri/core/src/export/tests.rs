@@ -269,6 +269,56 @@ fn private_items_and_audit_items_stay_home_unless_picked() {
 }
 
 #[test]
+fn candidates_are_exactly_what_the_period_holds_beyond_the_file() {
+    let f = fixture();
+    let sel = march();
+    let ids = |items: &[PreviewItem]| items.iter().map(|i| i.id).collect::<Vec<_>>();
+    let cands = f.j.share_candidates(&sel).unwrap();
+    let c = ids(&cands);
+    for kept in [
+        f.private_reflection,
+        f.picked_reflection,
+        f.audit,
+        f.private_session,
+    ] {
+        assert!(c.contains(&kept), "{kept} should be offered to pick");
+    }
+    assert!(
+        cands
+            .iter()
+            .any(|i| i.kind == Kind::Purpose && i.private && i.title == "A private purpose")
+    );
+    // Disjoint from the preview, and together they cover every item of the period.
+    let preview = f.j.preview(&sel).unwrap();
+    assert!(preview.ids().iter().all(|id| !c.contains(id)));
+    // 20 sessions, 2 purposes, 1 challenge, 2 reflections, 1 check-in, 1 audit item.
+    assert_eq!(preview.items.len() + cands.len(), 20 + 2 + 1 + 2 + 1 + 1);
+    // Newest first.
+    assert!(cands.windows(2).all(|w| w[0].day >= w[1].day));
+
+    // Picking moves an item from the candidates into the file; leaving out moves it back.
+    let mut sel = march();
+    sel.picked = vec![f.private_reflection];
+    sel.excluded = vec![f.challenge];
+    let c = ids(&f.j.share_candidates(&sel).unwrap());
+    assert!(!c.contains(&f.private_reflection));
+    assert!(c.contains(&f.challenge));
+    let p = f.j.preview(&sel).unwrap().ids();
+    assert!(p.contains(&f.private_reflection) && !p.contains(&f.challenge));
+    // A period outside the journal offers nothing but what is still relevant (the active
+    // challenge and purposes made before it).
+    let mut sel = march();
+    sel.from = d("2027-01-01");
+    sel.to = d("2027-01-31");
+    let c = f.j.share_candidates(&sel).unwrap();
+    assert!(
+        c.iter()
+            .all(|i| matches!(i.kind, Kind::Purpose | Kind::Challenge)),
+        "{c:?}"
+    );
+}
+
+#[test]
 fn excluded_items_are_left_out_and_conflicts_are_refused() {
     let mut f = fixture();
     let mut sel = march();
