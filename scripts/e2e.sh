@@ -7,6 +7,8 @@
 #
 #   scripts/e2e.sh              install what is missing, build the UI and the app, run
 #   scripts/e2e.sh --no-build   reuse ui/dist and target/debug (scripts/test.sh built them)
+#   scripts/e2e.sh [--no-build] share.test.mjs …   only these files (in tests/e2e/)
+# E2E_OUT (default test-output/e2e) is where the output goes, so two runs can share a tree.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/lib/common.sh
@@ -15,7 +17,12 @@ started=$SECONDS
 
 TAURI_DRIVER_VERSION=2.1.0
 build=yes
-[ "${1:-}" = "--no-build" ] && build=no
+if [ "${1:-}" = "--no-build" ]; then
+    build=no
+    shift
+fi
+files=("$@")
+export E2E_OUT="${E2E_OUT:-test-output/e2e}"
 
 header "e2e: system packages"
 ensure_packages "${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}" "${E2E_PACKAGES[@]}"
@@ -46,10 +53,14 @@ fi
 app_bin="${CARGO_TARGET_DIR:-target}/debug/asymptote"
 [ -x "$app_bin" ] || die "$app_bin is not built: run without --no-build"
 export ASYMPTOTE_APP="${ASYMPTOTE_APP:-$(realpath "$app_bin")}"
+# The CLI, for tests that prepare a journal or check the window's files from outside.
+asym_bin="${CARGO_TARGET_DIR:-target}/debug/asym"
+[ -x "$asym_bin" ] || die "$asym_bin is not built: run without --no-build"
+export ASYM_BIN="${ASYM_BIN:-$(realpath "$asym_bin")}"
 
 header "e2e: run (Xvfb + real Secret Service)"
-rm -rf test-output/e2e
-mkdir -p test-output/e2e
+rm -rf "$E2E_OUT"
+mkdir -p "$E2E_OUT"
 work="$(mktemp -d "${TMPDIR:-/tmp}/asymptote-e2e-run.XXXXXX")"
 xvfb_pid=""
 cleanup() {
@@ -70,12 +81,12 @@ echo "Xvfb on $DISPLAY"
 # file and the test runner's own report to the terminal. with-secret-service.sh gives the
 # run a throwaway HOME and runtime dir, and unmounts xdg-document-portal's FUSE folder there.
 status=0
-scripts/with-secret-service.sh bash -c 'cd tests/e2e && exec node --test --test-concurrency=1 --test-reporter=spec' \
-    </dev/null 2>"test-output/e2e/stderr.log" || status=$?
-ls test-output/e2e/*.png 2>/dev/null | sed 's/^/screenshot: /' || true
+scripts/with-secret-service.sh bash -c 'cd tests/e2e && exec node --test --test-concurrency=1 --test-reporter=spec "$@"' \
+    e2e "${files[@]}" </dev/null 2>"$E2E_OUT/stderr.log" || status=$?
+ls "$E2E_OUT"/*.png 2>/dev/null | sed 's/^/screenshot: /' || true
 if [ "$status" -ne 0 ]; then
-    echo "e2e: FAILED (exit $status); the app's and the driver's output is in test-output/e2e/*.log"
-    tail -n 30 test-output/e2e/stderr.log
+    echo "e2e: FAILED (exit $status); the app's and the driver's output is in $E2E_OUT/*.log"
+    tail -n 30 "$E2E_OUT/stderr.log"
 fi
 echo "e2e: $((SECONDS - started))s"
 exit "$status"

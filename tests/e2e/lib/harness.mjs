@@ -5,6 +5,7 @@
 // scripts/e2e.sh arranges both. Paths come from the environment so the script stays the one
 // place that knows the layout:
 //   ASYMPTOTE_APP       the app binary (default: target/debug/asymptote)
+//   ASYM_BIN            the CLI (default: target/debug/asym)
 //   TAURI_DRIVER        tauri-driver (default: .tools/bin/tauri-driver)
 //   E2E_OUT             where screenshots and logs go (default: test-output/e2e)
 import { execFileSync, spawn } from "node:child_process";
@@ -21,6 +22,8 @@ export const repo = resolve(here, "../../..");
 export const out = resolve(repo, process.env.E2E_OUT ?? "test-output/e2e");
 const app = resolve(repo, process.env.ASYMPTOTE_APP ?? "target/debug/asymptote");
 const driver = resolve(repo, process.env.TAURI_DRIVER ?? ".tools/bin/tauri-driver");
+/** The `asym` CLI, to prepare journals and to check files from outside the window. */
+export const asymBin = resolve(repo, process.env.ASYM_BIN ?? "target/debug/asym");
 const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
 /** A free TCP port on localhost (another engineer's tauri-driver may hold 4444). */
