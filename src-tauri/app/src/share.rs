@@ -367,7 +367,12 @@ pub async fn manager_trust_key(
     } else {
         key
     };
-    let pk = PublicKey::parse(&text)?;
+    let pk = PublicKey::parse(&text).map_err(|_| {
+        CommandError::new(
+            "invalid",
+            "That is not a minisign public key; paste the whole .pub file they gave you, or its long line starting with RW.",
+        )
+    })?;
     write(&shell, move |j| j.manager_trust_key(&person, &pk)).await
 }
 
