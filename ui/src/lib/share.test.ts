@@ -1,0 +1,195 @@
+import { describe, expect, it } from "vitest";
+import type { ProtectedExport, SectionCounts } from "../bindings";
+import {
+  allSections,
+  baseName,
+  bringIn,
+  buildEncryption,
+  buildRequest,
+  buildSelection,
+  countsSummary,
+  dirName,
+  exportSummary,
+  isEmpty,
+  lastMonth,
+  leaveOut,
+  parseAgenda,
+  periodProblem,
+  settleWanted,
+  size,
+  thisMonth,
+  type Protection,
+  type ShareForm,
+} from "./share";
+
+describe("periods", () => {
+  it("this month runs from the 1st to today", () => {
+    expect(thisMonth(new Date(2026, 10, 23, 15, 0))).toEqual({ from: "2026-11-01", to: "2026-11-23" });
+    expect(thisMonth(new Date(2026, 0, 1, 0, 5))).toEqual({ from: "2026-01-01", to: "2026-01-01" });
+  });
+  it("last month is the whole previous month, across a year and in February", () => {
+    expect(lastMonth(new Date(2026, 10, 23))).toEqual({ from: "2026-10-01", to: "2026-10-31" });
+    expect(lastMonth(new Date(2026, 0, 15))).toEqual({ from: "2025-12-01", to: "2025-12-31" });
+    expect(lastMonth(new Date(2024, 2, 31))).toEqual({ from: "2024-02-01", to: "2024-02-29" });
+  });
+  it("an unusable period is told in one sentence", () => {
+    expect(periodProblem({ from: "2026-11-01", to: "2026-11-30" })).toBeNull();
+    expect(periodProblem({ from: "2026-11-01", to: "2026-11-01" })).toBeNull();
+    expect(periodProblem({ from: "", to: "2026-11-30" })).toMatch(/first and the last day/);
+    expect(periodProblem({ from: "2026-12-01", to: "2026-11-30" })).toMatch(/ends before it starts/);
+  });
+});
+
+describe("agenda", () => {
+  it("takes one question a line, dropping blanks and spaces", () => {
+    expect(parseAgenda("  How do I get more review time?\n\n\r\nCan I pair with Sam? \n")).toEqual([
+      "How do I get more review time?",
+      "Can I pair with Sam?",
+    ]);
+    expect(parseAgenda("   \n")).toEqual([]);
+  });
+});
+
+describe("choosing items", () => {
+  const none = { picked: [], excluded: [] };
+
+  it("unticking an item leaves it out and unpicks it", () => {
+    expect(leaveOut(none, "a")).toEqual({ picked: [], excluded: ["a"] });
+    expect(leaveOut({ picked: ["a", "b"], excluded: [] }, "a")).toEqual({ picked: ["b"], excluded: ["a"] });
+    expect(leaveOut({ picked: [], excluded: ["a"] }, "a")).toEqual({ picked: [], excluded: ["a"] });
+  });
+
+  it("ticking an item that stays home picks it", () => {
+    expect(bringIn(none, "r", true)).toEqual({ picked: ["r"], excluded: [] });
+    expect(bringIn({ picked: ["r"], excluded: [] }, "r", true)).toEqual({ picked: ["r"], excluded: [] });
+  });
+
+  it("ticking a left-out item puts it back; a private one is picked too", () => {
+    expect(bringIn({ picked: [], excluded: ["s"] }, "s", false)).toEqual({ picked: [], excluded: [] });
+    expect(bringIn({ picked: [], excluded: ["r"] }, "r", true)).toEqual({ picked: ["r"], excluded: [] });
+  });
+
+  it("never leaves an id both picked and excluded", () => {
+    let c = { picked: [] as string[], excluded: [] as string[] };
+    for (const [op, id] of [["in", "a"], ["out", "a"], ["in", "a"], ["out", "b"], ["in", "b"], ["out", "a"]] as const) {
+      c = op === "in" ? bringIn(c, id, id === "a") : leaveOut(c, id);
+      expect(c.picked.filter((x) => c.excluded.includes(x))).toEqual([]);
+    }
+    expect(c).toEqual({ picked: [], excluded: ["a"] });
+  });
+
+  it("an item put back that still stays home is picked after the preview answers", () => {
+    const c = { picked: [], excluded: [] };
+    expect(settleWanted(c, "x", ["x", "y"])).toEqual({ picked: ["x"], excluded: [] });
+    expect(settleWanted(c, "x", ["y"])).toBe(c);
+    expect(settleWanted(c, null, ["x"])).toBe(c);
+    const out = { picked: [], excluded: ["x"] };
+    expect(settleWanted(out, "x", ["x"])).toBe(out);
+  });
+});
+
+function form(over: Partial<ShareForm> = {}): ShareForm {
+  return {
+    from: "2026-11-01",
+    to: "2026-11-30",
+    sections: allSections(),
+    choices: { picked: ["p1"], excluded: ["e1"] },
+    recipient: "  Sam  ",
+    agenda: "More review time?\n\nPairing?",
+    ...over,
+  };
+}
+
+const prot = (over: Partial<Protection> = {}): Protection => ({
+  sign: true,
+  encryption: "none",
+  passphrase: "",
+  passphraseConfirm: "",
+  recipient: "",
+  ...over,
+});
+
+describe("the request", () => {
+  it("builds the core's Selection", () => {
+    expect(buildSelection(form())).toEqual({
+      from: "2026-11-01",
+      to: "2026-11-30",
+      sections: allSections(),
+      picked: ["p1"],
+      excluded: ["e1"],
+      recipient: "Sam",
+      agenda: ["More review time?", "Pairing?"],
+    });
+    expect(buildSelection(form({ recipient: "  " })).recipient).toBeNull();
+  });
+
+  it("checks the passphrase: long enough and typed twice the same", () => {
+    expect(buildEncryption(prot({ encryption: "passphrase", passphrase: "short", passphraseConfirm: "short" }))).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/at least 8/),
+    });
+    expect(buildEncryption(prot({ encryption: "passphrase", passphrase: "long enough", passphraseConfirm: "long enougH" }))).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/differ/),
+    });
+    expect(buildEncryption(prot({ encryption: "passphrase", passphrase: "long enough", passphraseConfirm: "long enough" }))).toEqual({
+      ok: true,
+      value: { kind: "passphrase", passphrase: "long enough" },
+    });
+  });
+
+  it("checks the age key's shape", () => {
+    expect(buildEncryption(prot({ encryption: "age_key", recipient: "ssh-ed25519 AAAA" })).ok).toBe(false);
+    const key = "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p";
+    expect(buildEncryption(prot({ encryption: "age_key", recipient: ` ${key}\n` }))).toEqual({
+      ok: true,
+      value: { kind: "age_key", recipient: key },
+    });
+  });
+
+  it("builds the ExportRequest, or says what to fix", () => {
+    const r = buildRequest(form(), "pdf", " /tmp/brief.pdf ", prot(), false);
+    expect(r).toMatchObject({ ok: true, value: { format: "pdf", path: "/tmp/brief.pdf", sign: true, replace: false, encryption: { kind: "none" } } });
+    expect(buildRequest(form(), "pdf", "  ", prot(), false)).toMatchObject({ ok: false, error: expect.stringMatching(/path/) });
+    expect(buildRequest(form({ from: "2026-12-02" }), "pdf", "/tmp/x", prot(), false)).toMatchObject({ ok: false });
+  });
+});
+
+describe("sentences", () => {
+  const zero: SectionCounts = { purposes: 0, challenges: 0, sessions: 0, reflections: 0, checkins: 0, audit_items: 0, agenda: 0 };
+
+  it("summarises counts", () => {
+    expect(countsSummary(zero)).toBe("nothing");
+    expect(isEmpty(zero)).toBe(true);
+    expect(countsSummary({ ...zero, sessions: 1 })).toBe("1 session");
+    expect(countsSummary({ ...zero, challenges: 1, sessions: 5, agenda: 2 })).toBe("1 challenge, 5 sessions and 2 agenda questions");
+    expect(isEmpty({ ...zero, agenda: 1 })).toBe(false);
+  });
+
+  it("sizes and names files", () => {
+    expect(size(512)).toBe("512 bytes");
+    expect(size(12_345)).toBe("12.3 kB");
+    expect(size(2_500_000)).toBe("2.5 MB");
+    expect(baseName("/home/a/brief.pdf.age")).toBe("brief.pdf.age");
+    expect(baseName("C:\\Users\\a\\b.md")).toBe("b.md");
+    expect(dirName("/home/a/brief.pdf")).toBe("/home/a/");
+  });
+
+  it("says what was written and what the manager does next", () => {
+    const done = {
+      path: "/x/brief.pdf.age",
+      signature: "/x/brief.pdf.age.minisig",
+      encrypted: true,
+      key_id: "ABCD1234",
+      format: "pdf",
+      bytes: 2048,
+    } as ProtectedExport;
+    const s = exportSummary(done);
+    expect(s.written).toBe("Wrote brief.pdf.age (2.0 kB) and its signature brief.pdf.age.minisig.");
+    expect(s.protection).toBe("Signed by your key ABCD1234; encrypted with age.");
+    expect(s.next).toMatch(/^Hand over both files; your manager checks the signature .*, decrypts .*, then reads it\.$/);
+    const plain = exportSummary({ ...done, path: "/x/b.json", signature: null, encrypted: false, key_id: null, format: "json" });
+    expect(plain.protection).toBe("Not signed; not encrypted.");
+    expect(plain.next).toBe("Hand over the file; your manager imports it in Asymptote's Manager screen.");
+  });
+});

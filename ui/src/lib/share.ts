@@ -1,0 +1,267 @@
+// The Share screen's logic, kept pure so it is tested without a window: periods, picking
+// and leaving out items, the agenda, the request sent to the shell, and the sentences a
+// person reads about what will leave and what was written.
+import type {
+  Encryption,
+  ExportRequest,
+  Format,
+  Id,
+  Kind,
+  ProtectedExport,
+  Sections,
+  SectionCounts,
+  Selection,
+} from "../bindings";
+
+/** A local calendar day as the core spells it: "2026-03-04". */
+export function isoDay(d: Date): string {
+  const y = d.getFullYear();
+  const m = String(d.getMonth() + 1).padStart(2, "0");
+  const day = String(d.getDate()).padStart(2, "0");
+  return `${y}-${m}-${day}`;
+}
+
+export interface Period {
+  from: string;
+  to: string;
+}
+
+/** From the 1st of this month to today (local days). */
+export function thisMonth(today: Date = new Date()): Period {
+  return { from: isoDay(new Date(today.getFullYear(), today.getMonth(), 1)), to: isoDay(today) };
+}
+
+/** The whole of last month (local days). */
+export function lastMonth(today: Date = new Date()): Period {
+  const first = new Date(today.getFullYear(), today.getMonth() - 1, 1);
+  const last = new Date(today.getFullYear(), today.getMonth(), 0);
+  return { from: isoDay(first), to: isoDay(last) };
+}
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** One sentence when the period cannot be used, else null. */
+export function periodProblem(p: Period): string | null {
+  if (!DAY.test(p.from) || !DAY.test(p.to)) return "Give both the first and the last day of the period.";
+  if (p.from > p.to) return "The period ends before it starts; put the first day before the last.";
+  return null;
+}
+
+export const SECTION_LABELS: [keyof Sections, string][] = [
+  ["challenges_and_progress", "Challenges and progress"],
+  ["practice_and_feedback", "Practice and feedback"],
+  ["reflections", "Reflections"],
+  ["purposes", "Purposes"],
+  ["autonomy", "Autonomy check-ins"],
+];
+
+export function allSections(): Sections {
+  return {
+    challenges_and_progress: true,
+    practice_and_feedback: true,
+    reflections: true,
+    purposes: true,
+    autonomy: true,
+  };
+}
+
+export const FORMATS: [Format, string][] = [
+  ["pdf", "PDF brief"],
+  ["markdown", "Markdown"],
+  ["html", "HTML page"],
+  ["csv", "CSV of sessions"],
+  ["json", "JSON bundle"],
+];
+
+export function formatLabel(f: Format): string {
+  return FORMATS.find(([k]) => k === f)?.[1] ?? f;
+}
+
+export const KIND_LABELS: Record<Kind, string> = {
+  purpose: "Purpose",
+  challenge: "Challenge",
+  session: "Session",
+  reflection: "Reflection",
+  checkin: "Check-in",
+  audit_item: "Audit item",
+};
+
+/** The agenda textarea: one question a line, blank lines and surrounding spaces dropped. */
+export function parseAgenda(text: string): string[] {
+  return text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0);
+}
+
+/** The items chosen one by one: picked in, and left out. An id is never in both. */
+export interface Choices {
+  picked: Id[];
+  excluded: Id[];
+}
+
+/**
+ * Unticking an item that will leave: it is no longer picked, and it is left out (so it
+ * stays home even when its section and period would take it).
+ */
+export function leaveOut(c: Choices, id: Id): Choices {
+  return {
+    picked: c.picked.filter((x) => x !== id),
+    excluded: c.excluded.includes(id) ? c.excluded : [...c.excluded, id],
+  };
+}
+
+/**
+ * Ticking an item that stays home: if it was left out, it is put back (and, being private,
+ * picked, since a private item leaves only when picked); otherwise it is picked.
+ */
+export function bringIn(c: Choices, id: Id, isPrivate: boolean): Choices {
+  if (c.excluded.includes(id)) {
+    const excluded = c.excluded.filter((x) => x !== id);
+    const picked = isPrivate && !c.picked.includes(id) ? [...c.picked, id] : c.picked;
+    return { picked, excluded };
+  }
+  return { picked: c.picked.includes(id) ? c.picked : [...c.picked, id], excluded: c.excluded };
+}
+
+/**
+ * After the preview answered: an item the person ticked that still stays home (it was put
+ * back, but its section or privacy keeps it out) is picked, so one tick is enough.
+ */
+export function settleWanted(c: Choices, wanted: Id | null, candidateIds: Id[]): Choices {
+  if (!wanted || !candidateIds.includes(wanted)) return c;
+  if (c.picked.includes(wanted) || c.excluded.includes(wanted)) return c;
+  return { ...c, picked: [...c.picked, wanted] };
+}
+
+export interface ShareForm {
+  from: string;
+  to: string;
+  sections: Sections;
+  choices: Choices;
+  recipient: string;
+  agenda: string;
+}
+
+export function buildSelection(f: ShareForm): Selection {
+  const recipient = f.recipient.trim();
+  return {
+    from: f.from,
+    to: f.to,
+    sections: { ...f.sections },
+    picked: [...f.choices.picked],
+    excluded: [...f.choices.excluded],
+    recipient: recipient ? recipient : null,
+    agenda: parseAgenda(f.agenda),
+  };
+}
+
+export type EncryptionChoice = "none" | "passphrase" | "age_key";
+
+export interface Protection {
+  sign: boolean;
+  encryption: EncryptionChoice;
+  passphrase: string;
+  passphraseConfirm: string;
+  recipient: string;
+}
+
+export const MIN_PASSPHRASE = 8;
+
+/** The encryption asked for, or one sentence saying what to fix. */
+export function buildEncryption(p: Protection): { ok: true; value: Encryption } | { ok: false; error: string } {
+  switch (p.encryption) {
+    case "none":
+      return { ok: true, value: { kind: "none" } };
+    case "passphrase": {
+      if ([...p.passphrase.trim()].length < MIN_PASSPHRASE)
+        return { ok: false, error: `Choose a passphrase of at least ${MIN_PASSPHRASE} characters to encrypt to.` };
+      if (p.passphrase !== p.passphraseConfirm)
+        return { ok: false, error: "The two passphrases differ; type the same one twice." };
+      return { ok: true, value: { kind: "passphrase", passphrase: p.passphrase } };
+    }
+    case "age_key": {
+      const r = p.recipient.trim();
+      if (!/^age1[0-9a-z]{20,}$/.test(r))
+        return { ok: false, error: "Paste your manager's age public key: one line starting with age1." };
+      return { ok: true, value: { kind: "age_key", recipient: r } };
+    }
+  }
+}
+
+export function buildRequest(
+  f: ShareForm,
+  format: Format,
+  path: string,
+  p: Protection,
+  replace: boolean,
+): { ok: true; value: ExportRequest } | { ok: false; error: string } {
+  const period = periodProblem(f);
+  if (period) return { ok: false, error: period };
+  if (!path.trim()) return { ok: false, error: "Give the file's path, or choose it with Choose…." };
+  const enc = buildEncryption(p);
+  if (!enc.ok) return enc;
+  return {
+    ok: true,
+    value: { selection: buildSelection(f), format, path: path.trim(), sign: p.sign, encryption: enc.value, replace },
+  };
+}
+
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** "1 challenge, 5 sessions and 2 agenda questions"; "nothing" when empty. */
+export function countsSummary(c: SectionCounts): string {
+  const parts: string[] = [];
+  if (c.purposes) parts.push(plural(c.purposes, "purpose", "purposes"));
+  if (c.challenges) parts.push(plural(c.challenges, "challenge", "challenges"));
+  if (c.sessions) parts.push(plural(c.sessions, "session", "sessions"));
+  if (c.reflections) parts.push(plural(c.reflections, "reflection", "reflections"));
+  if (c.checkins) parts.push(plural(c.checkins, "check-in", "check-ins"));
+  if (c.audit_items) parts.push(plural(c.audit_items, "audit item", "audit items"));
+  if (c.agenda) parts.push(plural(c.agenda, "agenda question", "agenda questions"));
+  if (parts.length === 0) return "nothing";
+  if (parts.length === 1) return parts[0];
+  return `${parts.slice(0, -1).join(", ")} and ${parts[parts.length - 1]}`;
+}
+
+export function isEmpty(c: SectionCounts): boolean {
+  return c.purposes + c.challenges + c.sessions + c.reflections + c.checkins + c.audit_items + c.agenda === 0;
+}
+
+/** 1234 → "1.2 kB". */
+export function size(bytes: number): string {
+  if (bytes < 1000) return `${bytes} bytes`;
+  if (bytes < 1_000_000) return `${(bytes / 1000).toFixed(1)} kB`;
+  return `${(bytes / 1_000_000).toFixed(1)} MB`;
+}
+
+/** The last part of a path ("/a/b/brief.pdf" → "brief.pdf"; also Windows paths). */
+export function baseName(path: string): string {
+  const parts = path.split(/[\\/]/);
+  return parts[parts.length - 1] || path;
+}
+
+/** The folder of a path, with its trailing separator ("/a/b/brief.pdf" → "/a/b/"). */
+export function dirName(path: string): string {
+  const i = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
+  return i >= 0 ? path.slice(0, i + 1) : "";
+}
+
+/** What was written, in sentences, and what the manager does next. */
+export function exportSummary(done: ProtectedExport): { written: string; protection: string; next: string } {
+  const file = baseName(done.path);
+  const written = done.signature
+    ? `Wrote ${file} (${size(done.bytes)}) and its signature ${baseName(done.signature)}.`
+    : `Wrote ${file} (${size(done.bytes)}).`;
+  const signed = done.key_id ? `Signed by your key ${done.key_id}` : "Not signed";
+  const protection = `${signed}; ${done.encrypted ? "encrypted with age" : "not encrypted"}.`;
+  const steps: string[] = [];
+  if (done.signature) steps.push("checks the signature against your public key (below)");
+  if (done.encrypted) steps.push("decrypts it with the passphrase or age key you agreed on");
+  steps.push(done.format === "json" ? "imports it in Asymptote's Manager screen" : "reads it");
+  const what = done.signature ? "both files" : "the file";
+  const how = steps.length === 1 ? steps[0] : `${steps.slice(0, -1).join(", ")}, then ${steps[steps.length - 1]}`;
+  return { written, protection, next: `Hand over ${what}; your manager ${how}.` };
+}
