@@ -102,6 +102,7 @@ export const deleteChallenge = (id: string) => call<null>("delete_challenge", { 
 export const sessions = (challengeId: string | null = null) =>
   call<Session[]>("sessions", { challengeId });
 export const addSession = (item: NewSession) => call<Session>("add_session", { new: item });
+export const updateSession = (item: Session) => call<Session>("update_session", { item });
 export const deleteSession = (id: string) => call<null>("delete_session", { id });
 
 // Reflections
@@ -116,9 +117,11 @@ export const deleteReflection = (id: string) => call<null>("delete_reflection", 
 // Autonomy
 export const checkins = () => call<Checkin[]>("checkins");
 export const addCheckin = (item: NewCheckin) => call<Checkin>("add_checkin", { new: item });
+export const updateCheckin = (item: Checkin) => call<Checkin>("update_checkin", { item });
 export const deleteCheckin = (id: string) => call<null>("delete_checkin", { id });
 export const auditItems = () => call<AuditItem[]>("audit_items");
 export const addAuditItem = (item: NewAuditItem) => call<AuditItem>("add_audit_item", { new: item });
+export const updateAuditItem = (item: AuditItem) => call<AuditItem>("update_audit_item", { item });
 export const deleteAuditItem = (id: string) => call<null>("delete_audit_item", { id });
 
 // Search and progress

@@ -269,6 +269,14 @@ pub async fn add_session(shell: State<'_, SharedShell>, new: NewSession) -> Comm
 }
 
 #[tauri::command]
+pub async fn update_session(
+    shell: State<'_, SharedShell>,
+    item: Session,
+) -> CommandResult<Session> {
+    write(&shell, move |j| j.update_session(&item)).await
+}
+
+#[tauri::command]
 pub async fn delete_session(shell: State<'_, SharedShell>, id: Id) -> CommandResult<()> {
     write(&shell, move |j| j.delete_session(id)).await
 }
@@ -332,6 +340,14 @@ pub async fn add_checkin(shell: State<'_, SharedShell>, new: NewCheckin) -> Comm
 }
 
 #[tauri::command]
+pub async fn update_checkin(
+    shell: State<'_, SharedShell>,
+    item: Checkin,
+) -> CommandResult<Checkin> {
+    write(&shell, move |j| j.update_checkin(&item)).await
+}
+
+#[tauri::command]
 pub async fn delete_checkin(shell: State<'_, SharedShell>, id: Id) -> CommandResult<()> {
     write(&shell, move |j| j.delete_checkin(id)).await
 }
@@ -347,6 +363,14 @@ pub async fn add_audit_item(
     new: NewAuditItem,
 ) -> CommandResult<AuditItem> {
     write(&shell, move |j| j.add_audit_item(new)).await
+}
+
+#[tauri::command]
+pub async fn update_audit_item(
+    shell: State<'_, SharedShell>,
+    item: AuditItem,
+) -> CommandResult<AuditItem> {
+    write(&shell, move |j| j.update_audit_item(&item)).await
 }
 
 #[tauri::command]
