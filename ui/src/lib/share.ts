@@ -222,8 +222,8 @@ export function countsSummary(c: SectionCounts): string {
   if (c.audit_items) parts.push(plural(c.audit_items, "audit item", "audit items"));
   if (c.agenda) parts.push(plural(c.agenda, "agenda question", "agenda questions"));
   if (parts.length === 0) return "nothing";
-  if (parts.length === 1) return parts[0];
-  return `${parts.slice(0, -1).join(", ")} and ${parts[parts.length - 1]}`;
+  const last = parts.pop() ?? "";
+  return parts.length === 0 ? last : `${parts.join(", ")} and ${last}`;
 }
 
 export function isEmpty(c: SectionCounts): boolean {
@@ -262,6 +262,7 @@ export function exportSummary(done: ProtectedExport): { written: string; protect
   if (done.encrypted) steps.push("decrypts it with the passphrase or age key you agreed on");
   steps.push(done.format === "json" ? "imports it in Asymptote's Manager screen" : "reads it");
   const what = done.signature ? "both files" : "the file";
-  const how = steps.length === 1 ? steps[0] : `${steps.slice(0, -1).join(", ")}, then ${steps[steps.length - 1]}`;
+  const last = steps.pop() ?? "";
+  const how = steps.length === 0 ? last : `${steps.join(", ")}, then ${last}`;
   return { written, protection, next: `Hand over ${what}; your manager ${how}.` };
 }
