@@ -4,7 +4,9 @@ import {
   auditForm,
   auditFrom,
   checkinForm,
+  editFailure,
   checkinFrom,
+  deleteOrGone,
   purposeForm,
   purposeFrom,
   reflectionForm,
@@ -153,5 +155,22 @@ describe("check-ins and audit items", () => {
     expect(auditFrom(a, auditForm(a))).toEqual(a);
     expect(auditFrom(a, { ...auditForm(a), task_type: "" })).toEqual({ ...a, task_type: null });
     expect(auditFrom(a, { ...auditForm(a), description: "" })).toMatch(/Describe/);
+  });
+});
+
+describe("editFailure", () => {
+  it("words a vanished item for the window, and passes other sentences through", () => {
+    expect(editFailure("not_found", "No session matches `x`. Check the id with `asym session list`.", "session")).toBe(
+      "This session is no longer in the journal (deleted elsewhere); press Cancel to go back.",
+    );
+    expect(editFailure("invalid", "Effort must be from 1 to 10.", "session")).toBe("Effort must be from 1 to 10.");
+  });
+});
+
+describe("deleteOrGone", () => {
+  it("counts an item already gone as deleted, and rethrows anything else", async () => {
+    await expect(deleteOrGone(() => Promise.reject({ kind: "not_found", message: "No session matches." }))).resolves.toBeUndefined();
+    await expect(deleteOrGone(() => Promise.reject({ kind: "invalid", message: "Still linked." }))).rejects.toMatchObject({ kind: "invalid" });
+    await expect(deleteOrGone(() => Promise.resolve(null))).resolves.toBeUndefined();
   });
 });

@@ -221,3 +221,24 @@ export function auditFrom(a: AuditItem, f: AuditForm): AuditItem | string {
     note: optText(f.note),
   };
 }
+
+// ------------------------------------------------------------------ failures
+
+/**
+ * The sentence to show when saving an edit failed. The core's "not found" names the CLI
+ * (`asym … list`); in the window it means the item was deleted elsewhere meanwhile (by the
+ * CLI: a second window is refused), so say that and what to do instead.
+ */
+export function editFailure(kind: string, message: string, what: string): string {
+  if (kind === "not_found") return `This ${what} is no longer in the journal (deleted elsewhere); press Cancel to go back.`;
+  return message;
+}
+
+/** Deletes; an item already gone (deleted elsewhere) counts as deleted. */
+export async function deleteOrGone(del: () => Promise<unknown>): Promise<void> {
+  try {
+    await del();
+  } catch (e) {
+    if (!(typeof e === "object" && e !== null && (e as { kind?: unknown }).kind === "not_found")) throw e;
+  }
+}
