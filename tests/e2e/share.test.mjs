@@ -127,6 +127,32 @@ async function scrollTo(css) {
   await s.execute("arguments[0].scrollIntoView({ block: 'start' });", el);
   await new Promise((r) => setTimeout(r, 150));
 }
+/**
+ * Chooses an option of a <select>. Clicking a second option of the same select opens
+ * WebKitGTK's native pop-up, which then swallows the next clicks under Xvfb, so the value is
+ * set as the keyboard would and the change event the page listens to is sent.
+ */
+async function choose(name, value) {
+  const select = await $(`main select[name="${name}"]`);
+  await s.execute(
+    "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('change', { bubbles: true }));",
+    select,
+    value,
+  );
+  await waitFor(`${name} = ${value}`, async () => (await select.property("value")) === value);
+}
+/** Waits for the export's result naming `file`; an alert instead fails with its sentence. */
+async function exported(file) {
+  return waitFor(`the export's result naming ${file}`, async () => {
+    for (const el of await s.findAll('main p[role="alert"]')) {
+      const t = await el.text();
+      if (t) throw new Error(`the window said: ${t}`);
+    }
+    const r = await s.findAll('[data-testid="export-result"]');
+    const t = r.length ? await r[0].text() : "";
+    return t.includes(file) ? r[0] : null;
+  });
+}
 /** Runs `tool` and returns its output; a failure names the tool and what it said. */
 function run(tool, args) {
   try {
@@ -179,6 +205,18 @@ step("the journal opens by itself and Share shows this month", async () => {
   assert.equal(await (await $('main select[name="format"]')).property("value"), "pdf", "a PDF brief by default");
   await screenshot(s, "share-preview");
   await accessible("share");
+});
+
+step("last month holds nothing (said in a sentence); this month again", async () => {
+  await click('[data-action="period-last-month"]');
+  await waitFor("the empty preview", async () => {
+    const t = await (await s.find('[data-testid="preview"]')).text();
+    return /Nothing would leave/.test(t) && (await s.findAll('[data-testid="preview-item"]')).length === 0;
+  });
+  const from = await (await $('main input[name="from"]')).property("value");
+  assert.match(from, /^\d{4}-\d{2}-01$/);
+  await click('[data-action="period-this-month"]');
+  await waitFor("the sessions back", async () => (await previewIds()).includes(ids.sessions[0]));
 });
 
 step("untick a session: it leaves the preview and stays home", async () => {
@@ -245,7 +283,7 @@ step("a PDF brief, encrypted to a passphrase and signed", async () => {
   assert.ok(!existsSync(`${brief}.age`), "nothing was written");
   await fill("age_passphrase_confirm", PASS);
   await click('[data-action="export"]');
-  const result = await $('[data-testid="export-result"]');
+  const result = await exported("brief.pdf.age");
   const said = await result.text();
   assert.match(said, /brief\.pdf\.age/, said);
   assert.match(said, /brief\.pdf\.age\.minisig/, said);
@@ -270,11 +308,20 @@ step("a PDF brief, encrypted to a passphrase and signed", async () => {
 const bundle = join(files, "bundle.json");
 step("a signed JSON bundle, checked by minisign and parsed", async () => {
   await scrollTo('main select[name="format"]');
-  await click('main select[name="format"] option[value="json"]');
+  await choose("format", "csv");
+  const note = await waitFor("the CSV note", async () => {
+    const n = await s.findAll('[data-testid="format-note"]');
+    return n.length ? n[0].text() : null;
+  });
+  assert.match(note, /session/i, `the CSV note says it holds sessions: ${note}`);
+  await waitFor("only sessions in a CSV preview", async () =>
+    (await attrs('[data-testid="preview-item"]', "data-kind")).every((k) => k === "session"),
+  );
+  await choose("format", "json");
   await click('main input[name="encryption"][value="none"]');
   await fill("path", bundle);
   await click('[data-action="export"]');
-  await waitFor("the JSON export's result", async () => /bundle\.json/.test(await (await s.find('[data-testid="export-result"]')).text()));
+  await exported("bundle.json");
   run("minisign", ["-Vm", bundle, "-p", keyFile]);
   const raw = readFileSync(bundle, "utf8");
   const b = JSON.parse(raw);

@@ -59,6 +59,10 @@ describe("choosing items", () => {
     expect(leaveOut({ picked: [], excluded: ["a"] }, "a")).toEqual({ picked: [], excluded: ["a"] });
   });
 
+  it("unticking a private item only unpicks it (it stays home unless picked)", () => {
+    expect(leaveOut({ picked: ["r", "b"], excluded: [] }, "r", true)).toEqual({ picked: ["b"], excluded: [] });
+  });
+
   it("ticking an item that stays home picks it", () => {
     expect(bringIn(none, "r", true)).toEqual({ picked: ["r"], excluded: [] });
     expect(bringIn({ picked: ["r"], excluded: [] }, "r", true)).toEqual({ picked: ["r"], excluded: [] });
@@ -72,10 +76,10 @@ describe("choosing items", () => {
   it("never leaves an id both picked and excluded", () => {
     let c = { picked: [] as string[], excluded: [] as string[] };
     for (const [op, id] of [["in", "a"], ["out", "a"], ["in", "a"], ["out", "b"], ["in", "b"], ["out", "a"]] as const) {
-      c = op === "in" ? bringIn(c, id, id === "a") : leaveOut(c, id);
+      c = op === "in" ? bringIn(c, id, id === "a") : leaveOut(c, id, id === "a");
       expect(c.picked.filter((x) => c.excluded.includes(x))).toEqual([]);
     }
-    expect(c).toEqual({ picked: [], excluded: ["a"] });
+    expect(c).toEqual({ picked: [], excluded: [] });
   });
 
   it("an item put back that still stays home is picked after the preview answers", () => {

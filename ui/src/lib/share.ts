@@ -102,13 +102,13 @@ export interface Choices {
 
 /**
  * Unticking an item that will leave: it is no longer picked, and it is left out (so it
- * stays home even when its section and period would take it).
+ * stays home even when its section and period would take it). A private item leaves only
+ * when picked, so unpicking it is enough.
  */
-export function leaveOut(c: Choices, id: Id): Choices {
-  return {
-    picked: c.picked.filter((x) => x !== id),
-    excluded: c.excluded.includes(id) ? c.excluded : [...c.excluded, id],
-  };
+export function leaveOut(c: Choices, id: Id, isPrivate = false): Choices {
+  const picked = c.picked.filter((x) => x !== id);
+  if (isPrivate) return { picked, excluded: c.excluded };
+  return { picked, excluded: c.excluded.includes(id) ? c.excluded : [...c.excluded, id] };
 }
 
 /**
