@@ -277,6 +277,9 @@ step("a PDF brief, encrypted to a passphrase and signed", async () => {
   await fill("age_passphrase_confirm", "correct horse battery stapler");
   await fill("path", brief);
   assert.equal(await (await $('main input[name="sign"]')).property("checked"), true, "signed by default");
+  await waitFor("the two files named before writing", async () =>
+    /brief\.pdf\.age and brief\.pdf\.age\.minisig/.test(await (await s.find('[data-testid="export-targets"]')).text()),
+  );
   await click('[data-action="export"]');
   const alert = await $('main p[role="alert"]');
   assert.match(await alert.text(), /differ/, "two different passphrases are refused in one sentence");
@@ -318,6 +321,9 @@ step("a signed JSON bundle, checked by minisign and parsed", async () => {
     (await attrs('[data-testid="preview-item"]', "data-kind")).every((k) => k === "session"),
   );
   await choose("format", "json");
+  await waitFor("the typed path to follow the format", async () =>
+    (await (await s.find('main input[name="path"]')).property("value")) === join(files, "brief.json"),
+  );
   await click('main input[name="encryption"][value="none"]');
   await fill("path", bundle);
   await click('[data-action="export"]');

@@ -11,12 +11,14 @@ import {
   dirName,
   exportSummary,
   isEmpty,
+  exportTargets,
   lastMonth,
   leaveOut,
   parseAgenda,
   periodProblem,
   settleWanted,
   size,
+  swapExtension,
   thisMonth,
   type Protection,
   type ShareForm,
@@ -195,5 +197,24 @@ describe("sentences", () => {
     const plain = exportSummary({ ...done, path: "/x/b.json", signature: null, encrypted: false, key_id: null, format: "json" });
     expect(plain.protection).toBe("Not signed; not encrypted.");
     expect(plain.next).toBe("Hand over the file; your manager imports it in Asymptote's Manager screen.");
+  });
+});
+
+describe("paths", () => {
+  it("swaps a known extension when the format changes", () => {
+    expect(swapExtension("/x/brief.pdf", "json")).toBe("/x/brief.json");
+    expect(swapExtension("/x/notes.md", "html")).toBe("/x/notes.html");
+    expect(swapExtension("/x/brief.PDF", "markdown")).toBe("/x/brief.md");
+    expect(swapExtension("/x/brief", "json")).toBe("/x/brief");
+    expect(swapExtension("/x/brief.txt", "json")).toBe("/x/brief.txt");
+    expect(swapExtension("/x/.pdf", "json")).toBe("/x/.pdf");
+  });
+
+  it("names the files an export writes, as the shell does", () => {
+    expect(exportTargets("/x/b.pdf", true, true)).toEqual(["/x/b.pdf.age", "/x/b.pdf.age.minisig"]);
+    expect(exportTargets("/x/b.json.age", true, false)).toEqual(["/x/b.json.age"]);
+    expect(exportTargets(" /x/b.md ", false, true)).toEqual(["/x/b.md", "/x/b.md.minisig"]);
+    expect(exportTargets("/x/b.csv", false, false)).toEqual(["/x/b.csv"]);
+    expect(exportTargets("  ", true, true)).toEqual([]);
   });
 });

@@ -249,6 +249,30 @@ export function dirName(path: string): string {
   return i >= 0 ? path.slice(0, i + 1) : "";
 }
 
+/** The file extension the shell suggests for each format. */
+export const EXTENSIONS: Record<Format, string> = { pdf: "pdf", markdown: "md", html: "html", csv: "csv", json: "json" };
+
+/**
+ * A path typed for one format, moved to another: a known export extension at its end is
+ * swapped for the new format's; any other path is left as it is.
+ */
+export function swapExtension(path: string, format: Format): string {
+  const m = /\.(pdf|md|markdown|html|htm|csv|json)$/i.exec(path);
+  if (!m || baseName(path).length === m[0].length) return path;
+  return `${path.slice(0, m.index)}.${EXTENSIONS[format]}`;
+}
+
+/**
+ * The files an export writes, as the shell names them: the file (with `.age` added when
+ * encrypted, unless already there) and its `.minisig` signature when signed.
+ */
+export function exportTargets(path: string, encrypted: boolean, signed: boolean): string[] {
+  const p = path.trim();
+  if (!p) return [];
+  const file = encrypted && !p.endsWith(".age") ? `${p}.age` : p;
+  return signed ? [file, `${file}.minisig`] : [file];
+}
+
 /** What was written, in sentences, and what the manager does next. */
 export function exportSummary(done: ProtectedExport): { written: string; protection: string; next: string } {
   const file = baseName(done.path);
