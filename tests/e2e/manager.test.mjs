@@ -293,7 +293,10 @@ step("read the bundle: chart, explanation, sessions with feedback — and no pri
   assert.ok(text.includes("Can we talk about my review load?"), "their question is there");
   assert.ok(!text.includes(CANARY), "the private reflection is nowhere on the page");
   assert.ok(!(await s.source()).includes(CANARY), "nor in the page's markup");
+  await show('[data-testid="bundle-view"]', "start");
   await screenshot(s, "bundle-view");
+  await show('[data-testid="bundle-view"] [data-testid="bundle-sessions"]', "start");
+  await screenshot(s, "bundle-view-sessions");
   await accessible("one-on-ones (bundle)");
 });
 
