@@ -2,9 +2,10 @@
 // preview and a private reflection is not (it waits among the items staying home); they
 // untick a session, pick an audit item, try the private reflection and put it back, type an
 // agenda question, take their signing key, write a PDF brief encrypted to a passphrase and
-// signed, then a signed JSON bundle. The files are checked from outside with the standard
-// tools (minisign, age under a pty, pdftotext, JSON.parse), a second export to the same
-// path is refused and leaves the file alone, and the share log lists both exports.
+// signed, then a signed JSON bundle, then Markdown encrypted to the manager's age key and
+// unsigned. The files are checked from outside with the standard tools (minisign, age under
+// a pty, age -i, pdftotext, JSON.parse), a second export to the same path is refused and
+// leaves the file alone, and the share log lists the exports.
 //
 // The journal is prepared quickly with the `asym` CLI (keyring mode, so the window unlocks
 // by itself). Hooks: ui/TESTING.md, "Share".
@@ -363,18 +364,49 @@ step("writing to the same path again without Replace is refused and changes noth
   await accessible("share: refused");
 });
 
-step("the share log lists both exports, newest first", async () => {
+step("Markdown to the manager's age key, unsigned: only age with their identity opens it", async () => {
+  const identity = join(work, "manager-identity.txt");
+  run("age-keygen", ["-o", identity]);
+  const recipient = /# public key: (age1[0-9a-z]+)/.exec(readFileSync(identity, "utf8"))[1];
+  await choose("format", "markdown");
+  await click('main input[name="encryption"][value="age_key"]');
+  await fill("age_recipient", "age1notakey");
+  await click('[data-action="export"]');
+  assert.match(await (await $('main p[role="alert"]')).text(), /age public key/, "a malformed key is refused in one sentence");
+  await fill("age_recipient", recipient);
+  const sign = await $('main input[name="sign"]');
+  await sign.click();
+  assert.equal(await sign.property("checked"), false);
+  const notes = join(files, "notes.md");
+  await fill("path", notes);
+  await click('[data-action="export"]');
+  const said = await (await exported("notes.md.age")).text();
+  assert.match(said, /Not signed; encrypted with age/, said);
+  assert.ok(!existsSync(`${notes}.age.minisig`), "no signature when unsigned");
+  const clear = join(files, "notes-decrypted.md");
+  run("age", ["-d", "-i", identity, "-o", clear, `${notes}.age`]);
+  // The Markdown escapes every punctuation mark of the person's text (\?), so read it unescaped.
+  const md = readFileSync(clear, "utf8").replace(/\\([!-/:-@[-`{-~])/g, "$1");
+  assert.match(md, /Code review/);
+  assert.ok(md.includes(QUESTION), "the agenda question is in the Markdown");
+  assert.ok(!md.includes(CANARY), "the private reflection is not in the Markdown");
+  await scrollTo('[data-action="export"]');
+  await screenshot(s, "share-markdown-age-key");
+});
+
+step("the share log lists the three exports, newest first", async () => {
   await scrollTo('[data-testid="share-log"]');
-  const records = await waitFor("two records", async () => {
+  const records = await waitFor("three records", async () => {
     const r = await s.findAll('[data-testid="share-record"]');
-    return r.length === 2 ? r : null;
+    return r.length === 3 ? r : null;
   });
-  const [newest, older] = await Promise.all(records.map((r) => r.text()));
-  assert.match(newest, /JSON bundle for Sam: bundle\.json/, newest);
-  assert.match(older, /PDF brief for Sam: brief\.pdf\.age/, older);
-  assert.match(newest, /\b\d+ items and 1 question/, newest);
+  const [newest, json, pdf] = await Promise.all(records.map((r) => r.text()));
+  assert.match(newest, /Markdown for Sam: notes\.md\.age/, newest);
+  assert.match(json, /JSON bundle for Sam: bundle\.json/, json);
+  assert.match(pdf, /PDF brief for Sam: brief\.pdf\.age/, pdf);
+  assert.match(json, /\b10 items and 1 question/, json);
   await screenshot(s, "share-log");
   // The CLI reads the same log.
   const log = asymJson("share", "log");
-  assert.equal(log.length, 2);
+  assert.equal(log.length, 3);
 });

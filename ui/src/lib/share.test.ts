@@ -196,7 +196,7 @@ describe("sentences", () => {
     expect(s.next).toMatch(/^Hand over both files; your manager checks the signature .*, decrypts .*, then reads it\.$/);
     const plain = exportSummary({ ...done, path: "/x/b.json", signature: null, encrypted: false, key_id: null, format: "json" });
     expect(plain.protection).toBe("Not signed; not encrypted.");
-    expect(plain.next).toBe("Hand over the file; your manager imports it in Asymptote's Manager screen.");
+    expect(plain.next).toBe("Hand over the file; your manager imports it under One-on-ones in Asymptote.");
   });
 });
 

@@ -284,7 +284,7 @@ export function exportSummary(done: ProtectedExport): { written: string; protect
   const steps: string[] = [];
   if (done.signature) steps.push("checks the signature against your public key (below)");
   if (done.encrypted) steps.push("decrypts it with the passphrase or age key you agreed on");
-  steps.push(done.format === "json" ? "imports it in Asymptote's Manager screen" : "reads it");
+  steps.push(done.format === "json" ? "imports it under One-on-ones in Asymptote" : "reads it");
   const what = done.signature ? "both files" : "the file";
   const last = steps.pop() ?? "";
   const how = steps.length === 0 ? last : `${steps.join(", ")}, then ${last}`;
