@@ -194,6 +194,10 @@ describe("sentences", () => {
     expect(s.written).toBe("Wrote brief.pdf.age (2.0 kB) and its signature brief.pdf.age.minisig.");
     expect(s.protection).toBe("Signed by your key ABCD1234; encrypted with age.");
     expect(s.next).toMatch(/^Hand over both files; your manager checks the signature .*, decrypts .*, then reads it\.$/);
+    const byPass = exportSummary(done, "passphrase");
+    expect(byPass.protection).toBe("Signed by your key ABCD1234; encrypted with age to your passphrase.");
+    expect(byPass.next).toMatch(/decrypts it with the passphrase \(tell it another way than the file\)/);
+    expect(exportSummary(done, "age_key").next).toMatch(/decrypts it with their age identity/);
     const plain = exportSummary({ ...done, path: "/x/b.json", signature: null, encrypted: false, key_id: null, format: "json" });
     expect(plain.protection).toBe("Not signed; not encrypted.");
     expect(plain.next).toBe("Hand over the file; your manager imports it under One-on-ones in Asymptote.");

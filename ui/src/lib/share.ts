@@ -274,19 +274,31 @@ export function exportTargets(path: string, encrypted: boolean, signed: boolean)
 }
 
 /** What was written, in sentences, and what the manager does next. */
-export function exportSummary(done: ProtectedExport): { written: string; protection: string; next: string } {
+export function exportSummary(
+  done: ProtectedExport,
+  how: EncryptionChoice = "none",
+): { written: string; protection: string; next: string } {
   const file = baseName(done.path);
   const written = done.signature
     ? `Wrote ${file} (${size(done.bytes)}) and its signature ${baseName(done.signature)}.`
     : `Wrote ${file} (${size(done.bytes)}).`;
   const signed = done.key_id ? `Signed by your key ${done.key_id}` : "Not signed";
-  const protection = `${signed}; ${done.encrypted ? "encrypted with age" : "not encrypted"}.`;
+  const encrypted =
+    how === "passphrase" ? "encrypted with age to your passphrase" : how === "age_key" ? "encrypted with age to your manager's key" : "encrypted with age";
+  const protection = `${signed}; ${done.encrypted ? encrypted : "not encrypted"}.`;
   const steps: string[] = [];
   if (done.signature) steps.push("checks the signature against your public key (below)");
-  if (done.encrypted) steps.push("decrypts it with the passphrase or age key you agreed on");
+  if (done.encrypted)
+    steps.push(
+      how === "passphrase"
+        ? "decrypts it with the passphrase (tell it another way than the file)"
+        : how === "age_key"
+          ? "decrypts it with their age identity"
+          : "decrypts it with age",
+    );
   steps.push(done.format === "json" ? "imports it under One-on-ones in Asymptote" : "reads it");
   const what = done.signature ? "both files" : "the file";
   const last = steps.pop() ?? "";
-  const how = steps.length === 0 ? last : `${steps.join(", ")}, then ${last}`;
-  return { written, protection, next: `Hand over ${what}; your manager ${how}.` };
+  const todo = steps.length === 0 ? last : `${steps.join(", ")}, then ${last}`;
+  return { written, protection, next: `Hand over ${what}; your manager ${todo}.` };
 }
