@@ -278,8 +278,11 @@ step("with the passphrase: verified and imported", async () => {
 });
 
 step("read the bundle: chart, explanation, sessions with feedback — and no private word", async () => {
-  let view = await s.findAll('[data-testid="bundle-view"]');
-  if (view.length === 0) await click('[data-testid="bundle"] [data-action="open-bundle"]');
+  // The bundle just imported opens by itself; close it and open it from the list.
+  await $('[data-testid="bundle-view"]');
+  await click('[data-testid="bundle-view"] [data-action="close-bundle"]');
+  await waitFor("the bundle view to close", async () => (await s.findAll('[data-testid="bundle-view"]')).length === 0);
+  await click('[data-testid="bundle"] [data-action="open-bundle"]');
   await $('[data-testid="bundle-view"]');
   const chart = await $('[data-testid="bundle-view"] [data-testid="bundle-chart"]');
   await waitFor("the chart to draw", async () => (await chart.find("canvas")) !== null);
@@ -376,6 +379,11 @@ step("close a point, mark the one-on-one held: the open point carries forward", 
   assert.equal(carried.trim(), "carried forward 1×");
   assert.match(await (await s.find('[data-testid="agenda-point"]')).text(), /review load/);
   assert.match(await (await s.find('[data-testid="last-held"]')).text(), /today/);
+  assert.equal(await (await s.find('[data-action="mark-held"]')).property("disabled"), true, "held once a day");
+  await click('[name="show_closed"]');
+  await waitFor("the closed point listed", async () =>
+    (await texts('[data-testid="agenda-closed-item"]')).some((t) => t.includes("flaky tests")),
+  );
   await show('[data-testid="agenda"]', "start");
   await screenshot(s, "agenda-held");
   await accessible("one-on-ones (held)");
