@@ -132,7 +132,20 @@ impl CommandError {
 
 impl From<asymptote_core::Error> for CommandError {
     fn from(error: asymptote_core::Error) -> Self {
-        Self::new(error.kind(), error.to_string())
+        use asymptote_core::Error;
+        // The core's not-found sentence points at the CLI's `list`; say it for the window.
+        let message = match &error {
+            Error::NotFound {
+                kind: "manager person",
+                id,
+            } => format!("There is no one called {id} in your One-on-ones; add them first."),
+            Error::NotFound { kind, .. } => format!(
+                "That {} is no longer in the journal (it may have been deleted elsewhere); the screen will show what is there now.",
+                kind.replace('_', " ")
+            ),
+            _ => error.to_string(),
+        };
+        Self::new(error.kind(), message)
     }
 }
 
@@ -328,6 +341,22 @@ mod tests {
         let unknown = parse_args(args(&["--frobnicate"]), None);
         assert!(matches!(unknown, Err(m) if m.contains("--frobnicate")));
         assert_eq!(parse_args(args(&["--help"]), None), Ok(Launch::Help));
+    }
+
+    #[test]
+    fn not_found_is_worded_for_the_window_not_the_cli() {
+        let e = CommandError::from(asymptote_core::Error::NotFound {
+            kind: "session",
+            id: "1234abcd".into(),
+        });
+        assert_eq!(e.kind, "not_found");
+        assert!(!e.message.contains("asym"), "{}", e.message);
+        assert!(e.message.contains("session is no longer"), "{}", e.message);
+        let e = CommandError::from(asymptote_core::Error::NotFound {
+            kind: "manager person",
+            id: "Ada".into(),
+        });
+        assert!(e.message.contains("no one called Ada"), "{}", e.message);
     }
 
     #[test]
