@@ -285,6 +285,8 @@ step("a PDF brief, encrypted to a passphrase and signed", async () => {
   const alert = await $('main p[role="alert"]');
   assert.match(await alert.text(), /differ/, "two different passphrases are refused in one sentence");
   assert.ok(!existsSync(`${brief}.age`), "nothing was written");
+  await scrollTo('main input[name="encryption"]');
+  await screenshot(s, "share-passphrases-differ");
   await fill("age_passphrase_confirm", PASS);
   await click('[data-action="export"]');
   const result = await exported("brief.pdf.age");
