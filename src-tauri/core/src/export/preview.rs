@@ -60,14 +60,21 @@ pub(crate) fn one_line(s: &str) -> String {
     out
 }
 
-/// The one-line title of a practice session of `skill`.
+/// The one-line title of a practice session of `skill`: enough (time, sub-skill, result)
+/// to tell one day's session from another's in a list.
 pub(crate) fn session_title(skill: &str, d: &SessionData) -> String {
     let mut t = format!("Practice: {skill}");
-    if let Some(m) = d.duration_min {
-        t.push_str(&format!(", {m} min"));
-    }
     if let Some(sub) = &d.sub_skill {
         t.push_str(&format!(" ({sub})"));
+    }
+    if let Some(m) = d.duration_min {
+        t.push_str(&format!(", {} min", super::text::num(m)));
+    }
+    if let Some(p) = d.performance {
+        t.push_str(&format!(", performance {}", super::text::num(p)));
+    }
+    if let (Some(k), Some(n)) = (d.successes, d.attempts) {
+        t.push_str(&format!(", {k}/{n} succeeded"));
     }
     t
 }
