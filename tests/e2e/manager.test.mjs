@@ -56,6 +56,17 @@ const isoDay = (daysAgo) => {
 const NOISE = [0.4, -0.3, 0.2, -0.5, 0.3, -0.1, 0.2, -0.2, 0.1, -0.3];
 const performance = (i) => (20 + 25 * Math.exp(-0.3 * i) + NOISE[i]).toFixed(2);
 
+/** Every file under `dir` that can be listed (others' folders are skipped). */
+function walkQuietly(dir) {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  return entries.flatMap((e) => (e.isDirectory() ? walkQuietly(join(dir, e.name)) : e.isFile() ? [join(dir, e.name)] : []));
+}
+
 /** A person's journal with shareable practice and one private reflection; returns nothing. */
 function preparePerson(dir, { canary }) {
   asym(dir, ["init"]);
@@ -228,6 +239,7 @@ step("add the person and trust their key", async () => {
   );
   await waitFor("the person's button names the key", async () => (await (await s.find(personSel)).text()).includes(keyId.slice(0, 4)));
   await screenshot(s, "key-trusted");
+  await accessible("one-on-ones (key trusted)");
 });
 
 step("a tampered file is refused, and nothing is imported", async () => {
@@ -262,6 +274,7 @@ step("the good file without its passphrase: the window asks for it", async () =>
   assert.equal(await bundleCount(), 0);
   await show('[data-testid="import"] [role="alert"]');
   await screenshot(s, "needs-passphrase");
+  await accessible("one-on-ones (needs passphrase)");
 });
 
 step("with the passphrase: verified and imported", async () => {
@@ -314,6 +327,7 @@ step("the timeline lists the days they shared", async () => {
   assert.ok(!(await texts('[data-testid="timeline"]')).join(" ").includes(CANARY));
   await show('[data-testid="timeline"]', "start");
   await screenshot(s, "timeline");
+  await accessible("one-on-ones (timeline)");
 });
 
 /** Sets a date input (typing into WebKitGTK's date field is unreliable) as a person's input would. */
@@ -404,6 +418,7 @@ step("lock and unlock: the agenda is still there", async () => {
   assert.ok((await texts('[data-testid="agenda-note"]')).some((t) => t.includes(NOTE_WORD)));
   assert.equal(await bundleCount(), 1);
   await screenshot(s, "unlocked");
+  await accessible("one-on-ones (after unlocking)");
 });
 
 step("the canary is nowhere in the manager's data; the store holds no plain text", async () => {
@@ -424,6 +439,18 @@ step("the canary is nowhere in the manager's data; the store holds no plain text
     const bytes = readFileSync(f);
     for (const word of [CANARY, SHARED_WORD, NOTE_WORD]) {
       assert.equal(bytes.includes(Buffer.from(word)), false, `${word} in plain text in ${f}`);
+    }
+  }
+  // Nor did the window leave the shared words in memory-backed temporary files.
+  for (const f of walkQuietly("/dev/shm")) {
+    let bytes;
+    try {
+      bytes = readFileSync(f);
+    } catch {
+      continue; // not ours to read
+    }
+    for (const word of [CANARY, SHARED_WORD, NOTE_WORD]) {
+      assert.equal(bytes.includes(Buffer.from(word)), false, `${word} in ${f}`);
     }
   }
 });

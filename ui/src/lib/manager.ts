@@ -13,14 +13,6 @@ export function localIso(d: Date = new Date()): string {
   return `${d.getFullYear()}-${mm}-${dd}`;
 }
 
-/** The clock time of a UTC instant on this computer, HH:MM. */
-export function localClock(at: string): string {
-  const t = Date.parse(at);
-  if (Number.isNaN(t)) return "";
-  const d = new Date(t);
-  return `${String(d.getHours()).padStart(2, "0")}:${String(d.getMinutes()).padStart(2, "0")}`;
-}
-
 /** The local day of a UTC instant (RFC 3339), formatted like the rest of the app. */
 export function receivedDay(at: string): string {
   const t = Date.parse(at);
