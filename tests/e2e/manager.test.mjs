@@ -242,8 +242,9 @@ step("add the person and trust their key", async () => {
   await accessible("one-on-ones (key trusted)");
 });
 
-step("a tampered file is refused, and nothing is imported", async () => {
-  await importFile(files.tampered, PASSPHRASE);
+step("a tampered file is refused before any passphrase is asked, and nothing is imported", async () => {
+  // No passphrase typed: the signature is checked first, so the refusal comes before the ask.
+  await importFile(files.tampered, "");
   const msg = await alertIn('[data-testid="import"]', /nothing was imported/);
   assert.match(msg, /changed/i, `the refusal says the file was changed: ${msg}`);
   assert.equal(await bundleCount(), 0, "no bundle was stored");
@@ -256,7 +257,7 @@ step("a tampered file is refused, and nothing is imported", async () => {
 });
 
 step("a file signed by another journal's key is refused", async () => {
-  await importFile(files.foreign, PASSPHRASE);
+  await importFile(files.foreign, "");
   const msg = await alertIn('[data-testid="import"]', /key.*nothing was imported/i);
   assert.match(msg, /unknown key|not by the key you trust/i, `the refusal names the key: ${msg}`);
   assert.equal(await bundleCount(), 0, "no bundle was stored");

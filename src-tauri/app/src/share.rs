@@ -441,34 +441,44 @@ pub async fn manager_import(
         .filter(|p| !p.trim().is_empty())
         .map(|p| typed_path(&p, "identity file"))
         .transpose()?;
-    let unlock = match (protect::age_kind(&file), identity, passphrase) {
-        (None, _, _) => None,
-        (Some(_), Some(id), _) => {
-            let text = Zeroizing::new(std::fs::read_to_string(&id).map_err(|e| Error::Io(id, e))?);
-            Some(AgeUnlock::Identity(AgeIdentity::parse(&text)?))
-        }
-        (Some(_), None, Some(p)) => Some(AgeUnlock::Passphrase(Passphrase::new(p))),
-        (Some(AgeKind::Passphrase), None, None) => {
-            return Err(CommandError::new(
-                "needs_passphrase",
-                "This file is encrypted to a passphrase; type the one you agreed on, nothing was imported.",
-            ));
-        }
-        (Some(AgeKind::Recipients), None, None) => {
-            return Err(CommandError::new(
-                "needs_identity",
-                "This file is encrypted to an age key; give your age identity file, nothing was imported.",
-            ));
-        }
+    // What decrypts the file, or what to ask for: told only after the signature passed, so
+    // a tampered or foreign file is refused before anyone types a passphrase.
+    let unlock: CommandResult<Option<AgeUnlock>> = match (
+        protect::age_kind(&file),
+        identity,
+        passphrase,
+    ) {
+        (None, _, _) => Ok(None),
+        (Some(_), Some(id), _) => std::fs::read_to_string(&id)
+            .map_err(|e| CommandError::from(Error::Io(id, e)))
+            .and_then(|text| {
+                let text = Zeroizing::new(text);
+                Ok(Some(AgeUnlock::Identity(AgeIdentity::parse(&text)?)))
+            }),
+        (Some(_), None, Some(p)) => Ok(Some(AgeUnlock::Passphrase(Passphrase::new(p)))),
+        (Some(AgeKind::Passphrase), None, None) => Err(CommandError::new(
+            "needs_passphrase",
+            "This file is encrypted to a passphrase; type the one you agreed on, nothing was imported.",
+        )),
+        (Some(AgeKind::Recipients), None, None) => Err(CommandError::new(
+            "needs_identity",
+            "This file is encrypted to an age key; give your age identity file, nothing was imported.",
+        )),
     };
     let person = request.person;
-    write(&shell, move |j| {
+    off_main(&shell, move |shell| {
+        let mut guard = shell.journal();
+        let j = guard.as_mut().ok_or_else(CommandError::locked)?;
         if j.manager_person(&person)?.keys.is_empty() {
-            return Err(Error::Invalid(format!(
-                "You trust no signing key for {person} yet, so nothing was imported; paste the public key they give you under Trusted keys first."
-            )));
+            return Err(CommandError::new(
+                "invalid",
+                format!(
+                    "You trust no signing key for {person} yet, so nothing was imported; paste the public key they give you under Trusted keys first."
+                ),
+            ));
         }
-        let b = j.manager_import(&person, &file, &sig, unlock.as_ref())?;
+        j.manager_check_signature(&person, &file, &sig)?;
+        let b = j.manager_import(&person, &file, &sig, unlock?.as_ref())?;
         eprintln!("asymptote: bundle imported");
         Ok(b)
     })

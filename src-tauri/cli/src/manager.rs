@@ -362,10 +362,7 @@ fn import(o: &Opts, a: ImportArgs) -> Result<()> {
         (Some(AgeKind::Passphrase), None) => {
             // Check the person and signature before asking for a passphrase: a foreign
             // or changed file is refused without a prompt.
-            j.manager_import(&a.person, &file, &sig, None)
-                .err()
-                .filter(|e| !e.to_string().contains("age-encrypted"))
-                .map_or(Ok(()), Err)?;
+            j.manager_check_signature(&a.person, &file, &sig)?;
             Some(AgeUnlock::Passphrase(age_passphrase()?))
         }
         (Some(AgeKind::Recipients), None) => {

@@ -323,6 +323,32 @@ impl Journal {
         signature: &str,
         unlock: Option<&AgeUnlock>,
     ) -> Result<ReceivedBundle> {
+        let signer = self.manager_check_signature(person, file, signature)?;
+        let (pid, pname, _) = self.person_row(person)?;
+        // 2. Decrypt.
+        let plain: zeroize::Zeroizing<Vec<u8>> = if protect::is_age(file) {
+            let Some(unlock) = unlock else {
+                return Err(refused(
+                    "This file is age-encrypted; give your age identity file or the passphrase it was encrypted to",
+                ));
+            };
+            protect::decrypt(file, unlock).map_err(|e| refused(&e.to_string()))?
+        } else {
+            zeroize::Zeroizing::new(file.to_vec())
+        };
+        self.store_verified(pid, &pname, file, &signer, &plain)
+    }
+
+    /// Step 1 of an import, on its own: checks the detached minisign `signature` over
+    /// `file` exactly as received against the key trusted for `person`, and returns the
+    /// signer's key id. Refuses a foreign, tampered or unsigned file in one sentence.
+    /// The window runs it before asking for a passphrase, so a bad file is refused first.
+    pub fn manager_check_signature(
+        &self,
+        person: &str,
+        file: &[u8],
+        signature: &str,
+    ) -> Result<String> {
         let (pid, pname, _) = self.person_row(person)?;
         let keys = self.trusted_keys_of(pid)?;
         if keys.is_empty() {
@@ -374,19 +400,21 @@ impl Journal {
                 )));
             }
         }
-        // 2. Decrypt.
-        let plain: zeroize::Zeroizing<Vec<u8>> = if protect::is_age(file) {
-            let Some(unlock) = unlock else {
-                return Err(refused(
-                    "This file is age-encrypted; give your age identity file or the passphrase it was encrypted to",
-                ));
-            };
-            protect::decrypt(file, unlock).map_err(|e| refused(&e.to_string()))?
-        } else {
-            zeroize::Zeroizing::new(file.to_vec())
-        };
+        Ok(signer)
+    }
+
+    /// Steps 3 and 4 of an import: parses and validates the decrypted bundle, refuses a
+    /// file already imported, then stores it in one transaction.
+    fn store_verified(
+        &mut self,
+        pid: Id,
+        pname: &str,
+        file: &[u8],
+        signer: &str,
+        plain: &[u8],
+    ) -> Result<ReceivedBundle> {
         // 3. Parse.
-        let text = std::str::from_utf8(&plain).map_err(|_| {
+        let text = std::str::from_utf8(plain).map_err(|_| {
             refused("This file is not an Asymptote JSON bundle (it is not text); ask for the JSON format")
         })?;
         let bundle = Bundle::from_json(text).map_err(|e| refused(&e.to_string()))?;
@@ -425,7 +453,7 @@ impl Journal {
             ],
         )?;
         tx.commit()?;
-        self.manager_bundles(&pname)?
+        self.manager_bundles(pname)?
             .into_iter()
             .find(|b| b.id == id)
             .ok_or_else(|| Error::Database("an imported bundle vanished".into()))
@@ -631,11 +659,14 @@ impl Journal {
     }
 
     /// Marks a one-on-one with `person` as held on `on`: the points still open carry
-    /// forward to the next one (their `carried` count goes up).
+    /// forward to the next one (their `carried` count goes up). Marking the same day twice
+    /// changes nothing: one day, one one-on-one.
     pub fn agenda_held(&mut self, person: &str, on: NaiveDate) -> Result<Agenda> {
         let (pid, _, _) = self.person_row(person)?;
         self.conn.execute(
-            "INSERT INTO mgr_meetings (id, person_id, held_on, created_at) VALUES (?1, ?2, ?3, ?4)",
+            "INSERT INTO mgr_meetings (id, person_id, held_on, created_at)
+             SELECT ?1, ?2, ?3, ?4
+             WHERE NOT EXISTS (SELECT 1 FROM mgr_meetings WHERE person_id = ?2 AND held_on = ?3)",
             params![
                 Id::new().to_string(),
                 pid.to_string(),
@@ -715,7 +746,7 @@ fn agenda_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AgendaItem> {
 /// Agenda rows with the number of one-on-ones held while each stayed open.
 const AGENDA_SELECT: &str =
     "SELECT a.id, a.kind, a.text, a.owner, a.due, a.created_at, a.closed_at,
-        (SELECT count(*) FROM mgr_meetings m WHERE m.person_id = a.person_id
+        (SELECT count(DISTINCT m.held_on) FROM mgr_meetings m WHERE m.person_id = a.person_id
            AND m.created_at > a.created_at AND (a.closed_at IS NULL OR m.created_at < a.closed_at))
      FROM mgr_agenda a";
 
@@ -1043,6 +1074,17 @@ mod tests {
             .unwrap_err();
         assert!(e.to_string().contains("changed after it was signed"), "{e}");
         assert!(e.to_string().ends_with("nothing was imported."), "{e}");
+        // The signature check on its own says the same, and passes the real file.
+        let e = t
+            .manager
+            .manager_check_signature("Ada", &flipped, &sig)
+            .unwrap_err();
+        assert!(e.to_string().contains("changed after it was signed"), "{e}");
+        assert!(
+            t.manager
+                .manager_check_signature("Ada", &good.bytes, &sig)
+                .is_ok()
+        );
 
         // Signed by someone else's journal key.
         let other = crate::protect::SigningKey::generate().unwrap();
@@ -1118,6 +1160,16 @@ mod tests {
         assert_eq!(held.last_held, NaiveDate::from_ymd_opt(2026, 3, 10));
         assert_eq!(
             held.points.iter().map(|p| p.carried).collect::<Vec<_>>(),
+            [1, 1]
+        );
+        // Marking the same day again is one one-on-one, not two.
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        let again = t
+            .manager
+            .agenda_held("Ada", NaiveDate::from_ymd_opt(2026, 3, 10).unwrap())
+            .unwrap();
+        assert_eq!(
+            again.points.iter().map(|p| p.carried).collect::<Vec<_>>(),
             [1, 1]
         );
         std::thread::sleep(std::time::Duration::from_millis(5));
