@@ -44,9 +44,10 @@ pub async fn share_preview(
     format: Format,
 ) -> CommandResult<SharePreview> {
     read(&shell, move |j| {
+        let (preview, candidates) = j.preview_with_candidates(&selection)?;
         Ok(SharePreview {
-            preview: j.preview(&selection)?.for_format(format),
-            candidates: j.share_candidates(&selection)?,
+            preview: preview.for_format(format),
+            candidates,
         })
     })
     .await

@@ -300,6 +300,18 @@ impl Journal {
     /// from these one by one (or puts a left-out item back). Newest first.
     pub fn share_candidates(&self, sel: &Selection) -> Result<Vec<PreviewItem>> {
         let bundle = self.build_bundle(sel)?;
+        self.candidates_beside(sel, &bundle)
+    }
+
+    /// The preview and the candidates together, building the bundle once (the share
+    /// screen asks for both on every change).
+    pub fn preview_with_candidates(&self, sel: &Selection) -> Result<(Preview, Vec<PreviewItem>)> {
+        let bundle = self.build_bundle(sel)?;
+        let candidates = self.candidates_beside(sel, &bundle)?;
+        Ok((Preview::of(&bundle), candidates))
+    }
+
+    fn candidates_beside(&self, sel: &Selection, bundle: &Bundle) -> Result<Vec<PreviewItem>> {
         let inside: HashSet<Id> = bundle.item_ids().into_iter().collect();
         let in_range = |d: chrono::NaiveDate| d >= sel.from && d <= sel.to;
         let mut out = Vec::new();

@@ -290,6 +290,12 @@ fn candidates_are_exactly_what_the_period_holds_beyond_the_file() {
     );
     // Disjoint from the preview, and together they cover every item of the period.
     let preview = f.j.preview(&sel).unwrap();
+    let (p2, c2) = f.j.preview_with_candidates(&sel).unwrap();
+    assert_eq!(
+        (p2.ids(), ids(&c2)),
+        (preview.ids(), c.clone()),
+        "one build, same answer"
+    );
     assert!(preview.ids().iter().all(|id| !c.contains(id)));
     // 20 sessions, 2 purposes, 1 challenge, 2 reflections, 1 check-in, 1 audit item.
     assert_eq!(preview.items.len() + cands.len(), 20 + 2 + 1 + 2 + 1 + 1);

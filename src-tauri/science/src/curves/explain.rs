@@ -62,6 +62,21 @@ pub(crate) fn number(v: f64) -> String {
     if s == "-0" { "0".to_owned() } else { s }
 }
 
+/// " (between LOW and HIGH SUFFIX)"; " (a tight estimate)" when both ends read the same at
+/// the precision shown ("between 18 and 18" would read as a mistake); and a plain sentence
+/// when an end is unknown.
+fn between(low: f64, high: f64, suffix: &str) -> String {
+    if !low.is_finite() || !high.is_finite() {
+        return " (its range could not be estimated)".to_owned();
+    }
+    let (l, h) = (number(low), number(high));
+    if l == h {
+        " (a tight estimate)".to_owned()
+    } else {
+        format!(" (between {l} and {h}{suffix})")
+    }
+}
+
 /// Sentences for a fit or a refusal.
 #[must_use]
 pub fn explain(
@@ -82,15 +97,17 @@ pub fn explain_fit(fit: &CurveFit, units: &Units) -> Vec<String> {
     let level = (fit.confidence * 100.0).round();
     let mut out = vec![
         format!(
-            "You are approaching a ceiling of about {} (between {} and {}{}){}.",
+            "You are approaching a ceiling of about {}{}{}.",
             units.with_measure(fit.asymptote),
-            number(fit.asymptote_interval.low),
-            number(fit.asymptote_interval.high),
-            if units.measure.is_empty() {
-                String::new()
-            } else {
-                format!(" {}", units.measure)
-            },
+            between(
+                fit.asymptote_interval.low,
+                fit.asymptote_interval.high,
+                &if units.measure.is_empty() {
+                    String::new()
+                } else {
+                    format!(" {}", units.measure)
+                }
+            ),
             if fit.asymptote_at_bound {
                 ", the limit of the scale"
             } else {
@@ -108,18 +125,16 @@ pub fn explain_fit(fit: &CurveFit, units: &Units) -> Vec<String> {
     let hl = &fit.half_life_interval;
     if fit.best == Model::Exponential {
         out.push(format!(
-            "Half of the remaining gap closes every {} {practice} of practice (between {} and {}).",
+            "Half of the remaining gap closes every {} {practice} of practice{}.",
             number(fit.half_life),
-            number(hl.low),
-            number(hl.high),
+            between(hl.low, hl.high, ""),
         ));
     } else {
         out.push(format!(
-            "The next half of the remaining gap should close in about {} {practice} of practice \
-             (between {} and {}); on this curve each half takes longer than the one before.",
+            "The next half of the remaining gap should close in about {} {practice} of practice{}; \
+             on this curve each half takes longer than the one before.",
             number(fit.half_life),
-            number(hl.low),
-            number(hl.high),
+            between(hl.low, hl.high, ""),
         ));
     }
     let p = &fit.practice_to_90_interval;
@@ -137,10 +152,9 @@ pub fn explain_fit(fit: &CurveFit, units: &Units) -> Vec<String> {
         ));
     } else {
         out.push(format!(
-            "About {} more {practice} to close 90 % of the gap (between {} and {}).",
+            "About {} more {practice} to close 90 % of the gap{}.",
             number(fit.practice_to_90),
-            number(p.low),
-            number(p.high),
+            between(p.low, p.high, ""),
         ));
     }
     out.push(format!(
@@ -227,6 +241,21 @@ pub fn explain_refusal(refusal: &Refusal, direction: Direction, units: &Units) -
         Refusal::InvalidOptions { message } => {
             vec![format!("The curve could not be fitted: {message}.")]
         }
+    }
+}
+
+#[cfg(test)]
+mod between_tests {
+    use super::between;
+
+    #[test]
+    fn a_range_whose_ends_read_the_same_is_called_tight() {
+        assert_eq!(between(17.99, 18.004, " min"), " (a tight estimate)");
+        assert_eq!(between(17.2, 18.9, " min"), " (between 17 and 19 min)");
+        assert_eq!(
+            between(f64::NAN, f64::NAN, ""),
+            " (its range could not be estimated)"
+        );
     }
 }
 
