@@ -1,16 +1,31 @@
-//! The one-on-one brief as PDF: A4 pages of selectable text in the viewer's built-in
-//! Helvetica (one of the 14 standard fonts every PDF reader has, so nothing is embedded),
-//! and each shared challenge's mastery curve drawn as vector paths.
+//! The one-on-one brief as PDF: A4 pages of selectable text and each shared challenge's
+//! mastery curve drawn as vector paths, written with `pdf-writer` (typst's low-level PDF
+//! writer). Content streams and fonts are Flate-compressed.
 //!
-//! Written with `pdf-writer` (typst's low-level PDF writer). Text uses WinAnsiEncoding, which
-//! covers Latin-1 and the usual typographic marks (— – ‘ ’ “ ” … • €); a character outside it
-//! is shown as `?` — the JSON, Markdown and HTML formats keep every character.
+//! Text is set in DejaVu Sans (regular and bold), compiled into the program and embedded as
+//! a per-document subset (see [`font`]), so the file shows the same on every machine and no
+//! font installed on the reader's or the writer's machine matters. `pdftotext`, search and
+//! copy-paste return exactly the characters written.
+//!
+//! What prints: Latin (with Vietnamese, Turkish, Polish, Romanian, Baltic and IPA letters),
+//! Greek, Cyrillic, Armenian, Georgian, Hebrew, Lao, N'Ko, Canadian syllabics, Ogham,
+//! basic Arabic (letters unjoined: glyphs are drawn one per character, without shaping), and
+//! many symbols, arrows, box drawing and mathematical operators. Lines run left to right; a
+//! Hebrew or Arabic phrase inside one is drawn right to left ([`bidi`]).
+//! What does not: CJK (Chinese, Japanese, Korean), Indic and South-East Asian scripts
+//! (Devanagari, Bengali, Tamil, Thai…), Ethiopic, and emoji. Each such character is drawn
+//! as the replacement mark � (U+FFFD) yet kept in the text layer, so it still copies and
+//! extracts as written. The JSON, Markdown and HTML formats keep every character as is.
 
-use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
+mod bidi;
+mod font;
+
+use pdf_writer::{Content, Filter, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
 
 use super::Bundle;
 use super::doc::{Block, outline};
 use super::text::{Chart, num};
+use font::{Font, deflate};
 
 const PAGE_W: f32 = 595.0;
 const PAGE_H: f32 = 842.0;
@@ -18,111 +33,93 @@ const MARGIN: f32 = 56.0;
 const REGULAR: Name<'static> = Name(b"F1");
 const BOLD: Name<'static> = Name(b"F2");
 
-/// A character in WinAnsiEncoding, or `?`.
-fn win_ansi(c: char) -> u8 {
-    let u = c as u32;
-    match c {
-        ' '..='~' => u as u8,
-        '\u{a0}'..='\u{ff}' => u as u8,
-        '€' => 0x80,
-        '‚' => 0x82,
-        'ƒ' => 0x83,
-        '„' => 0x84,
-        '…' => 0x85,
-        '†' => 0x86,
-        '‡' => 0x87,
-        'ˆ' => 0x88,
-        '‰' => 0x89,
-        'Š' => 0x8a,
-        '‹' => 0x8b,
-        'Œ' => 0x8c,
-        'Ž' => 0x8e,
-        '‘' => 0x91,
-        '’' => 0x92,
-        '“' => 0x93,
-        '”' => 0x94,
-        '•' => 0x95,
-        '–' => 0x96,
-        '—' => 0x97,
-        '˜' => 0x98,
-        '™' => 0x99,
-        'š' => 0x9a,
-        '›' => 0x9b,
-        'œ' => 0x9c,
-        'ž' => 0x9e,
-        'Ÿ' => 0x9f,
-        '−' => b'-',
-        '\t' => b' ',
-        _ => b'?',
+/// The two faces a document uses.
+#[derive(Debug)]
+struct Fonts {
+    regular: Font,
+    bold: Font,
+}
+
+impl Fonts {
+    fn new() -> Self {
+        Fonts {
+            regular: Font::regular(),
+            bold: Font::bold(),
+        }
     }
-}
 
-fn encode(s: &str) -> Vec<u8> {
-    s.chars().map(win_ansi).collect()
-}
+    fn get(&self, bold: bool) -> &Font {
+        if bold { &self.bold } else { &self.regular }
+    }
 
-/// Helvetica's advance widths (per 1000 em) for printable ASCII, from its AFM.
-const HELVETICA: [u16; 95] = [
-    278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278, 556, 556, 556,
-    556, 556, 556, 556, 556, 556, 556, 278, 278, 584, 584, 584, 556, 1015, 667, 667, 722, 722, 667,
-    611, 778, 722, 278, 500, 667, 556, 833, 722, 778, 667, 778, 722, 667, 611, 722, 667, 944, 667,
-    667, 611, 278, 278, 278, 469, 556, 333, 556, 556, 500, 556, 556, 278, 556, 556, 222, 222, 500,
-    222, 833, 556, 556, 556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334, 260, 334, 584,
-];
+    /// The width of `s` in points, with the embedded font's own advance widths.
+    fn width(&self, s: &str, size: f32, bold: bool) -> f32 {
+        self.get(bold).width(s, size)
+    }
 
-/// The width of `s` in points; bold is taken a little wider than regular (a safe bound).
-fn width(s: &str, size: f32, bold: bool) -> f32 {
-    let units: u32 = encode(s)
-        .iter()
-        .map(|&b| {
-            if (32..127).contains(&b) {
-                u32::from(HELVETICA[usize::from(b - 32)])
-            } else {
-                1000
-            }
-        })
-        .sum();
-    let k = if bold { 1.1 } else { 1.0 };
-    units as f32 * size / 1000.0 * k
-}
-
-/// Splits `s` into lines no wider than `max`; a word longer than a line is cut.
-fn wrap(s: &str, size: f32, bold: bool, max: f32) -> Vec<String> {
-    let mut lines = Vec::new();
-    let mut cur = String::new();
-    for word in s.split_whitespace() {
-        let candidate = if cur.is_empty() {
-            word.to_string()
+    /// A line as the bytes a `Tj` shows in the face's font resource (right-to-left runs in
+    /// drawing order), and that resource.
+    fn encode(&mut self, s: &str, bold: bool) -> (Name<'static>, Vec<u8>) {
+        let s = &*bidi::visual(s);
+        if bold {
+            (BOLD, self.bold.encode(s))
         } else {
-            format!("{cur} {word}")
-        };
-        if width(&candidate, size, bold) <= max {
-            cur = candidate;
-            continue;
+            (REGULAR, self.regular.encode(s))
+        }
+    }
+
+    /// Splits `s` into lines no wider than `max`; a word longer than a line is cut.
+    fn wrap(&self, s: &str, size: f32, bold: bool, max: f32) -> Vec<String> {
+        let font = self.get(bold);
+        let space = font.width(" ", size);
+        let mut lines = Vec::new();
+        let mut cur = String::new();
+        let mut cur_w = 0.0_f32;
+        for word in s.split_whitespace() {
+            let w = font.width(word, size);
+            if cur.is_empty() && w <= max {
+                cur.push_str(word);
+                cur_w = w;
+                continue;
+            }
+            if !cur.is_empty() && cur_w + space + w <= max {
+                cur.push(' ');
+                cur.push_str(word);
+                cur_w += space + w;
+                continue;
+            }
+            if !cur.is_empty() {
+                lines.push(std::mem::take(&mut cur));
+            }
+            cur_w = 0.0;
+            if w <= max {
+                cur.push_str(word);
+                cur_w = w;
+                continue;
+            }
+            // A word wider than the line: cut it where it overflows.
+            let mut buf = [0u8; 4];
+            for ch in word.chars() {
+                let cw = font.width(ch.encode_utf8(&mut buf), size);
+                if !cur.is_empty() && cur_w + cw > max {
+                    lines.push(std::mem::take(&mut cur));
+                    cur_w = 0.0;
+                }
+                cur.push(ch);
+                cur_w += cw;
+            }
         }
         if !cur.is_empty() {
-            lines.push(std::mem::take(&mut cur));
+            lines.push(cur);
         }
-        let mut piece = String::new();
-        for ch in word.chars() {
-            piece.push(ch);
-            if width(&piece, size, bold) > max {
-                piece.pop();
-                lines.push(std::mem::take(&mut piece));
-                piece.push(ch);
-            }
-        }
-        cur = piece;
+        lines
     }
-    if !cur.is_empty() {
-        lines.push(cur);
-    }
-    lines
 }
 
 struct Layout {
     pages: Vec<Content>,
     y: f32,
+    fonts: Fonts,
 }
 
 impl Layout {
@@ -130,6 +127,7 @@ impl Layout {
         Layout {
             pages: vec![Content::new()],
             y: PAGE_H - MARGIN,
+            fonts: Fonts::new(),
         }
     }
 
@@ -153,16 +151,17 @@ impl Layout {
         self.ensure(lead);
         self.y -= lead;
         let y = self.y;
+        let (font, bytes) = self.fonts.encode(text, bold);
         let c = self.page();
         c.begin_text();
-        c.set_font(if bold { BOLD } else { REGULAR }, size);
+        c.set_font(font, size);
         c.next_line(x, y);
-        c.show(Str(&encode(text)));
+        c.show(Str(&bytes));
         c.end_text();
     }
 
     fn text(&mut self, x: f32, text: &str, size: f32, bold: bool) {
-        for l in wrap(text, size, bold, PAGE_W - MARGIN - x) {
+        for l in self.fonts.wrap(text, size, bold, PAGE_W - MARGIN - x) {
             self.line(x, &l, size, bold);
         }
     }
@@ -180,30 +179,31 @@ impl Layout {
         let px = |x: f64| l + x as f32 * w;
         let py = |y: f64| bottom + y as f32 * h;
         let y_label = chart.y_label.clone();
+        let width = |s: &str| self.fonts.width(s, 8.0, false);
         let labels = [
             (
-                l - 6.0 - width(&num(chart.y_max), 8.0, false),
+                l - 6.0 - width(&num(chart.y_max)),
                 top - 3.0,
                 num(chart.y_max),
             ),
-            (
-                l - 6.0 - width(&num(chart.y_min), 8.0, false),
-                bottom,
-                num(chart.y_min),
-            ),
+            (l - 6.0 - width(&num(chart.y_min)), bottom, num(chart.y_min)),
             (l - 2.0, bottom - 12.0, "0".to_string()),
             (
-                l + w - width(&num(chart.x_max), 8.0, false) / 2.0,
+                l + w - width(&num(chart.x_max)) / 2.0,
                 bottom - 12.0,
                 num(chart.x_max),
             ),
             (
-                l + w / 2.0 - width(&chart.x_label, 8.0, false) / 2.0,
+                l + w / 2.0 - width(&chart.x_label) / 2.0,
                 bottom - 26.0,
                 chart.x_label.clone(),
             ),
             (l, top + 5.0, y_label),
         ];
+        let labels: Vec<(f32, f32, Vec<u8>)> = labels
+            .into_iter()
+            .map(|(x, y, t)| (x, y, self.fonts.encode(&t, false).1))
+            .collect();
         let c = self.page();
         c.save_state();
         if let Some((lo, hi)) = chart.band {
@@ -254,7 +254,7 @@ impl Layout {
             c.begin_text();
             c.set_font(REGULAR, 8.0);
             c.next_line(x, y);
-            c.show(Str(&encode(&t)));
+            c.show(Str(&t));
             c.end_text();
         }
         c.restore_state();
@@ -290,7 +290,9 @@ pub(crate) fn render(b: &Bundle) -> Vec<u8> {
             Block::Ul(items) | Block::Ol(items) => {
                 let ordered = matches!(block, Block::Ol(_));
                 for (n, item) in items.iter().enumerate() {
-                    let lines = wrap(item, body, false, PAGE_W - 2.0 * MARGIN - 16.0);
+                    let lines = lay
+                        .fonts
+                        .wrap(item, body, false, PAGE_W - 2.0 * MARGIN - 16.0);
                     for (k, l) in lines.iter().enumerate() {
                         if k == 0 {
                             let mark = if ordered {
@@ -314,6 +316,9 @@ pub(crate) fn render(b: &Bundle) -> Vec<u8> {
         }
     }
 
+    let Layout {
+        pages, mut fonts, ..
+    } = lay;
     let mut pdf = Pdf::new();
     let catalog = Ref::new(1);
     let tree = Ref::new(2);
@@ -321,13 +326,13 @@ pub(crate) fn render(b: &Bundle) -> Vec<u8> {
     let bold = Ref::new(4);
     let info = Ref::new(5);
     let first = 6;
-    let n = lay.pages.len();
+    let n = pages.len();
     let page_ids: Vec<Ref> = (0..n).map(|i| Ref::new(first + 2 * i as i32)).collect();
     pdf.catalog(catalog).pages(tree);
     pdf.pages(tree)
         .kids(page_ids.iter().copied())
         .count(n as i32);
-    for (i, content) in lay.pages.into_iter().enumerate() {
+    for (i, content) in pages.into_iter().enumerate() {
         let page_id = page_ids[i];
         let content_id = Ref::new(page_id.get() + 1);
         let mut page = pdf.page(page_id);
@@ -341,19 +346,20 @@ pub(crate) fn render(b: &Bundle) -> Vec<u8> {
         let mut content = content;
         // Page number, bottom right.
         let label = format!("{} / {n}", i + 1);
+        let x = PAGE_W - MARGIN - fonts.width(&label, 8.0, false);
+        let (font, bytes) = fonts.encode(&label, false);
         content.begin_text();
-        content.set_font(REGULAR, 8.0);
-        content.next_line(PAGE_W - MARGIN - width(&label, 8.0, false), MARGIN / 2.0);
-        content.show(Str(label.as_bytes()));
+        content.set_font(font, 8.0);
+        content.next_line(x, MARGIN / 2.0);
+        content.show(Str(&bytes));
         content.end_text();
-        pdf.stream(content_id, &content.finish());
+        pdf.stream(content_id, &deflate(&content.finish()))
+            .filter(Filter::FlateDecode);
     }
-    pdf.type1_font(regular)
-        .base_font(Name(b"Helvetica"))
-        .encoding_predefined(Name(b"WinAnsiEncoding"));
-    pdf.type1_font(bold)
-        .base_font(Name(b"Helvetica-Bold"))
-        .encoding_predefined(Name(b"WinAnsiEncoding"));
+    // Fonts last: only now is every character the document shows known.
+    let mut next = first + 2 * n as i32;
+    fonts.regular.write(&mut pdf, regular, &mut next);
+    fonts.bold.write(&mut pdf, bold, &mut next);
     let title = super::text::title(b);
     let mut di = pdf.document_info(info);
     di.title(TextStr(&title));

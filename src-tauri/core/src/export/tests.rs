@@ -609,10 +609,239 @@ fn the_pdf_brief_has_text_pages_and_vector_charts() {
     // Vector graphics: path operators in a content stream, and no image anywhere.
     let raw = String::from_utf8_lossy(&bytes);
     assert!(!raw.contains("/Image"));
+    let streams = inflated_streams(&bytes);
     assert!(
-        raw.contains(" l\n") && raw.contains(" c\n"),
+        streams.contains(" l\n") && streams.contains(" c\n"),
         "lines and curves are drawn as paths"
     );
+    // Every stream is compressed.
+    assert_eq!(
+        raw.matches("stream\n").count() - raw.matches("endstream").count(),
+        raw.matches("/FlateDecode").count(),
+        "every stream is Flate-compressed"
+    );
+}
+
+/// Every Flate stream of `pdf`, inflated and joined.
+fn inflated_streams(pdf: &[u8]) -> String {
+    let mut out = String::new();
+    let mut rest = pdf;
+    while let Some(i) = find(rest, b"stream\n") {
+        let body = &rest[i + 7..];
+        let Some(end) = find(body, b"endstream") else {
+            break;
+        };
+        if let Ok(data) = miniz_oxide::inflate::decompress_to_vec_zlib(&body[..end]) {
+            out.push_str(&String::from_utf8_lossy(&data));
+        }
+        rest = &body[end + 9..];
+    }
+    out
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// Runs a poppler tool on `pdf` (written to a temp file) and returns its stdout.
+fn poppler(tool: &str, args: &[&str], pdf: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("b.pdf");
+    std::fs::write(&p, pdf).unwrap();
+    let out = Command::new(tool)
+        .args(args)
+        .arg(&p)
+        .args(if tool == "pdffonts" || tool == "pdfinfo" {
+            &[][..]
+        } else {
+            &["-"][..]
+        })
+        .output()
+        .unwrap_or_else(|e| panic!("{tool} (poppler-utils) is installed: {e}"));
+    assert!(
+        out.status.success(),
+        "{tool} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The words `pdftotext -bbox` finds: (page, xMin, yMin, xMax, yMax, text), in points
+/// from the page's top left.
+fn pdf_words(pdf: &[u8]) -> Vec<(usize, f32, f32, f32, f32, String)> {
+    let html = poppler("pdftotext", &["-bbox"], pdf);
+    let attr = |tag: &str, name: &str| -> f32 {
+        let k = format!("{name}=\"");
+        let i = tag.find(&k).unwrap() + k.len();
+        tag[i..i + tag[i..].find('"').unwrap()].parse().unwrap()
+    };
+    let mut words = Vec::new();
+    for (page, chunk) in html.split("<page ").skip(1).enumerate() {
+        for w in chunk.split("<word ").skip(1) {
+            let (tag, rest) = w.split_once('>').unwrap();
+            let text = rest.split("</word>").next().unwrap();
+            let text = text
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&amp;", "&");
+            words.push((
+                page + 1,
+                attr(tag, "xMin"),
+                attr(tag, "yMin"),
+                attr(tag, "xMax"),
+                attr(tag, "yMax"),
+                text,
+            ));
+        }
+    }
+    words
+}
+
+/// The March brief with text in many scripts, and things no embedded font draws.
+fn many_scripts() -> Bundle {
+    let f = fixture();
+    let mut sel = march();
+    sel.picked = vec![f.picked_reflection];
+    let mut b = f.j.build_bundle(&sel).unwrap();
+    b.challenges[0].challenge.skill = "Feedback for Łukasz and Ζωή".into();
+    b.reflections[0].text = Some("Привет мир. Türkçe: ğüşöç. Hebrew: שלום. Armenian: Բարեւ. Georgian: გამარჯობა. Arabic: سلام.".into());
+    b.agenda = vec![
+        "Ask Łukasz about ğüşöç".into(),
+        "Ζωή: Привет мир".into(),
+        "Not in the font: 会議 🙂 done".into(),
+    ];
+    b
+}
+
+#[test]
+fn the_pdf_brief_prints_every_script_the_font_has_and_extracts_it_exactly() {
+    let b = many_scripts();
+    let bytes = Format::Pdf.render(&b).unwrap();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../test-output/export");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("brief-scripts.pdf"), &bytes).unwrap();
+    let text = pdf_text(&bytes);
+    for want in [
+        "Feedback for Łukasz and Ζωή",
+        "Привет мир",
+        "ğüşöç",
+        "שלום",
+        "Բարեւ",
+        "გამარჯობა",
+        "Ask Łukasz about ğüşöç",
+        "Ζωή: Привет мир",
+        // Drawn as �, but the text layer keeps what was written.
+        "会議 🙂 done",
+    ] {
+        assert!(text.contains(want), "pdftotext lacks {want:?}:\n{text}");
+    }
+    assert!(!text.contains('\u{FFFD}'), "{text}");
+}
+
+#[test]
+fn the_pdf_brief_embeds_subsets_of_its_own_fonts() {
+    let b = many_scripts();
+    let bytes = Format::Pdf.render(&b).unwrap();
+    let fonts = poppler("pdffonts", &[], &bytes);
+    let rows: Vec<&str> = fonts.lines().skip(2).collect();
+    assert_eq!(rows.len(), 2, "{fonts}");
+    for (row, name) in rows.iter().zip(["+DejaVuSans ", "+DejaVuSans-Bold "]) {
+        let cols: Vec<&str> = row.split_whitespace().collect();
+        assert!(row.contains(name), "{fonts}");
+        assert_eq!(
+            cols[0].find('+'),
+            Some(6),
+            "a six-letter subset tag: {fonts}"
+        );
+        assert!(
+            row.contains("CID TrueType") && row.contains("Identity-H"),
+            "{fonts}"
+        );
+        // emb, sub, uni
+        assert_eq!(
+            &cols[cols.len() - 5..cols.len() - 2],
+            &["yes", "yes", "yes"],
+            "{fonts}"
+        );
+    }
+    // Subsets: far smaller than the 1.4 MiB the two fonts weigh.
+    assert!(bytes.len() < 200 * 1024, "{} bytes", bytes.len());
+}
+
+#[test]
+fn characters_the_font_lacks_show_a_visible_replacement() {
+    let b = many_scripts();
+    let bytes = Format::Pdf.render(&b).unwrap();
+    let words = pdf_words(&bytes);
+    let (page, x0, y0, x1, y1, _) = words
+        .iter()
+        .find(|w| w.5 == "🙂")
+        .cloned()
+        .unwrap_or_else(|| panic!("no 🙂 in {words:?}"));
+    assert!(x1 - x0 > 3.0, "the replacement has a width");
+    // Render just that word's box at 72 dpi (1 px per point) and count the dark pixels.
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("b.pdf");
+    std::fs::write(&pdf, &bytes).unwrap();
+    let page = page.to_string();
+    let crop = |v: f32| (v.floor() as i32).to_string();
+    let r = Command::new("pdftoppm")
+        .args(["-gray", "-r", "72", "-f", &page, "-l", &page])
+        .args(["-x", &crop(x0), "-y", &crop(y0)])
+        .args(["-W", &crop(x1 - x0 + 1.0), "-H", &crop(y1 - y0 + 1.0)])
+        .arg(&pdf)
+        .output()
+        .unwrap();
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    // A binary PGM: "P5\n<w> <h>\n255\n" then one byte per pixel.
+    let pgm = r.stdout;
+    let mut fields = 0;
+    let mut at = 0;
+    while fields < 4 {
+        while pgm[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        while !pgm[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        fields += 1;
+    }
+    let pixels = &pgm[at + 1..];
+    let dark = pixels.iter().filter(|&&p| p < 160).count();
+    assert!(
+        dark >= 10,
+        "the replacement is drawn, not blank: {dark} dark pixels of {}",
+        pixels.len()
+    );
+}
+
+#[test]
+fn lines_of_wide_characters_wrap_inside_the_page() {
+    let mut b = many_scripts();
+    let wide = "ШШШШ ЖЖЖЖЖ WWWWWW ЩЩЩ ЮЮЮЮ ММММ ÆÆÆ ŒŒŒŒ ѠѠѠ ᲚᲚᲚ ".repeat(6);
+    b.challenges[0].challenge.skill = wide.clone();
+    b.agenda.push(wide.clone());
+    b.agenda.push("Ж".repeat(300));
+    b.reflections[0].text = Some(format!("{wide} {}", "W".repeat(200)));
+    let bytes = Format::Pdf.render(&b).unwrap();
+    let words = pdf_words(&bytes);
+    let right = 595.0 - 56.0;
+    let mut seen = 0;
+    for (page, x0, _, x1, _, text) in &words {
+        assert!(
+            *x0 >= 56.0 - 0.5,
+            "{text:?} starts left of the margin on page {page}"
+        );
+        assert!(
+            *x1 <= right + 0.5,
+            "{text:?} ends at {x1} pt on page {page}, past the right margin at {right} pt"
+        );
+        if text.contains("ЖЖЖЖЖ") || text.contains("WWWWWW") {
+            seen += 1;
+        }
+    }
+    assert!(seen > 20, "the wide lines were rendered: {seen}");
 }
 
 #[test]
