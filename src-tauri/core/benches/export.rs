@@ -174,6 +174,15 @@ fn benches(cr: &mut Criterion) {
             b.to_json().unwrap()
         })
     });
+    // What the share screen asks on every change: a month's preview and the items
+    // staying home, over the whole ten-year journal.
+    let month = Selection::new(
+        NaiveDate::from_ymd_opt(2025, 11, 1).unwrap(),
+        NaiveDate::from_ymd_opt(2025, 11, 30).unwrap(),
+    );
+    g.bench_function("share_preview_one_month", |bench| {
+        bench.iter(|| j.preview_with_candidates(&month).unwrap())
+    });
     g.finish();
 }
 

@@ -581,23 +581,72 @@ impl Journal {
             })
         })?;
         let mut out: Vec<Session> = rows.collect::<rusqlite::Result<_>>()?;
-        let mut fb = self.conn.prepare_cached(
-            "SELECT source, delay_min, worked, change FROM feedback WHERE session_id = ?1 ORDER BY position",
+        let feedback = |r: &rusqlite::Row<'_>| {
+            let src: String = r.get(1)?;
+            Ok(Feedback {
+                source: FeedbackSource::parse(&src).unwrap_or_default(),
+                delay_min: r.get(2)?,
+                worked: r.get(3)?,
+                change: r.get(4)?,
+            })
+        };
+        let mut by_session = self.children(
+            out.len(),
+            "SELECT session_id, source, delay_min, worked, change FROM feedback",
+            "session_id",
+            &out.iter().map(|s| s.meta.id).collect::<Vec<_>>(),
+            "position",
+            feedback,
         )?;
         for s in &mut out {
-            s.data.feedback = fb
-                .query_map([s.meta.id.to_string()], |r| {
-                    let src: String = r.get(0)?;
-                    Ok(Feedback {
-                        source: FeedbackSource::parse(&src).unwrap_or_default(),
-                        delay_min: r.get(1)?,
-                        worked: r.get(2)?,
-                        change: r.get(3)?,
-                    })
-                })?
-                .collect::<rusqlite::Result<_>>()?;
+            s.data.feedback = by_session
+                .remove(&s.meta.id.to_string())
+                .unwrap_or_default();
         }
         Ok(out)
+    }
+
+    /// The child rows (feedback, tags, links) of `owners`, grouped by owner id, in `order`.
+    /// `select`'s first column is the owner id. A few owners are read one query each (an
+    /// index lookup); many are read in one pass over the child table, not one query per
+    /// owner: `session list` over ten years is one query, not 14,600.
+    fn children<T>(
+        &self,
+        count: usize,
+        select: &str,
+        owner_col: &str,
+        owners: &[Id],
+        order: &str,
+        map: impl Fn(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<std::collections::HashMap<String, Vec<T>>> {
+        const ONE_BY_ONE: usize = 16;
+        let mut grouped: std::collections::HashMap<String, Vec<T>> =
+            std::collections::HashMap::new();
+        let mut push = |r: &rusqlite::Row<'_>| -> rusqlite::Result<()> {
+            let owner: String = r.get(0)?;
+            grouped.entry(owner).or_default().push(map(r)?);
+            Ok(())
+        };
+        if count <= ONE_BY_ONE {
+            let mut stmt = self
+                .conn
+                .prepare_cached(&format!("{select} WHERE {owner_col} = ?1 ORDER BY {order}"))?;
+            for id in owners {
+                let mut rows = stmt.query([id.to_string()])?;
+                while let Some(r) = rows.next()? {
+                    push(r)?;
+                }
+            }
+        } else {
+            let mut stmt = self
+                .conn
+                .prepare_cached(&format!("{select} ORDER BY {owner_col}, {order}"))?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                push(r)?;
+            }
+        }
+        Ok(grouped)
     }
 
     pub fn session(&self, id: Id) -> Result<Session> {
@@ -783,17 +832,47 @@ impl Journal {
             })
         })?;
         let mut out: Vec<Reflection> = rows.collect::<rusqlite::Result<_>>()?;
+        let owners: Vec<Id> = out.iter().map(|r| r.meta.id).collect();
+        let n = out.len();
+        let mut tags = self.children(
+            n,
+            "SELECT reflection_id, tag FROM reflection_tags",
+            "reflection_id",
+            &owners,
+            "tag",
+            |r| r.get::<_, String>(1),
+        )?;
+        let link = |r: &rusqlite::Row<'_>| parse_id(&r.get::<_, String>(1)?);
+        let mut sessions = self.children(
+            n,
+            "SELECT reflection_id, session_id FROM reflection_sessions",
+            "reflection_id",
+            &owners,
+            "session_id",
+            link,
+        )?;
+        let mut challenges = self.children(
+            n,
+            "SELECT reflection_id, challenge_id FROM reflection_challenges",
+            "reflection_id",
+            &owners,
+            "challenge_id",
+            link,
+        )?;
+        let mut purposes = self.children(
+            n,
+            "SELECT reflection_id, purpose_id FROM reflection_purposes",
+            "reflection_id",
+            &owners,
+            "purpose_id",
+            link,
+        )?;
         for r in &mut out {
-            let id = r.meta.id;
-            let mut st = self.conn.prepare_cached(
-                "SELECT tag FROM reflection_tags WHERE reflection_id = ?1 ORDER BY tag",
-            )?;
-            r.tags = st
-                .query_map([id.to_string()], |row| row.get(0))?
-                .collect::<rusqlite::Result<_>>()?;
-            r.session_ids = self.ids("SELECT session_id FROM reflection_sessions WHERE reflection_id = ?1 ORDER BY session_id", id)?;
-            r.challenge_ids = self.ids("SELECT challenge_id FROM reflection_challenges WHERE reflection_id = ?1 ORDER BY challenge_id", id)?;
-            r.purpose_ids = self.ids("SELECT purpose_id FROM reflection_purposes WHERE reflection_id = ?1 ORDER BY purpose_id", id)?;
+            let id = r.meta.id.to_string();
+            r.tags = tags.remove(&id).unwrap_or_default();
+            r.session_ids = sessions.remove(&id).unwrap_or_default();
+            r.challenge_ids = challenges.remove(&id).unwrap_or_default();
+            r.purpose_ids = purposes.remove(&id).unwrap_or_default();
         }
         Ok(out)
     }
@@ -1086,6 +1165,74 @@ mod tests {
         );
         assert_eq!(fts_query("  ** ").as_deref(), None);
         assert_eq!(fts_query("Übung").as_deref(), Some("\"übung\"*"));
+    }
+
+    #[test]
+    #[allow(clippy::unwrap_used)]
+    fn many_rows_read_their_children_in_one_pass_exactly_as_one_by_one() {
+        use crate::{CreateOptions, MemoryKeyStore, NewChallenge, NewReflection, NewSession};
+        let dir = tempfile::tempdir().unwrap();
+        let mut j = Journal::create(
+            &dir.path().join("j"),
+            CreateOptions::keyring(),
+            &MemoryKeyStore::new(),
+        )
+        .unwrap()
+        .journal;
+        let c = j
+            .add_challenge(NewChallenge {
+                skill: "Scales".into(),
+                ..Default::default()
+            })
+            .unwrap();
+        // More than the one-by-one threshold, with 0, 1 or 2 feedback rows and tags each.
+        for i in 0..40u32 {
+            let fb = (0..i % 3)
+                .map(|k| Feedback {
+                    source: FeedbackSource::Coach,
+                    delay_min: Some(f64::from(k)),
+                    worked: Some(format!("worked {i}.{k}")),
+                    change: None,
+                })
+                .collect();
+            let s = j
+                .add_session(NewSession {
+                    challenge_id: Some(c.meta.id),
+                    data: SessionData {
+                        feedback: fb,
+                        ..Default::default()
+                    },
+                    ..Default::default()
+                })
+                .unwrap();
+            j.add_reflection(NewReflection {
+                text: Some(format!("note {i}")),
+                tags: (0..i % 4).map(|k| format!("t{k}")).collect(),
+                session_ids: if i % 2 == 0 { vec![s.meta.id] } else { vec![] },
+                challenge_ids: if i % 5 == 0 { vec![c.meta.id] } else { vec![] },
+                ..Default::default()
+            })
+            .unwrap();
+        }
+        let all = j.sessions(None).unwrap();
+        assert_eq!(all.len(), 40);
+        assert!(all.iter().any(|s| s.data.feedback.len() == 2));
+        for s in &all {
+            assert_eq!(s, &j.session(s.meta.id).unwrap(), "a session read in bulk");
+        }
+        let all = j.reflections().unwrap();
+        assert!(
+            all.iter().any(|r| r.tags.len() == 2
+                && r.session_ids.len() == 1
+                && r.challenge_ids.len() == 1)
+        );
+        for r in &all {
+            assert_eq!(
+                r,
+                &j.reflection(r.meta.id).unwrap(),
+                "a reflection read in bulk"
+            );
+        }
     }
 
     #[test]
