@@ -91,6 +91,13 @@ impl Journal {
     /// Builds the bundle a selection describes. Private items and audit items are absent
     /// unless picked one by one; excluded items are absent whatever else says.
     pub fn build_bundle(&self, sel: &Selection) -> Result<Bundle> {
+        self.build_bundle_with(sel, true)
+    }
+
+    /// [`Journal::build_bundle`]; with `fit` off the shared challenges carry no curve or
+    /// calibration (only their data points), which is all a preview needs: the same items,
+    /// without fitting ten years of sessions on every click.
+    fn build_bundle_with(&self, sel: &Selection, fit: bool) -> Result<Bundle> {
         if sel.from > sel.to {
             return Err(Error::invalid(format!(
                 "The range ends ({}) before it starts ({}); give --from before --to.",
@@ -186,10 +193,17 @@ impl Journal {
             }
             let c_target = c.target_rate;
             let mine = by_challenge.remove(&id).unwrap_or_default();
-            let progress = self.progress_from_sessions(c.clone(), &mine, None)?;
+            let progress = if fit {
+                summarize(
+                    &self.progress_from_sessions(c.clone(), &mine, None)?,
+                    c_target,
+                )
+            } else {
+                unfitted(&c, mine.len())
+            };
             challenges.push(SharedChallenge {
                 challenge: c,
-                progress: summarize(&progress, c_target),
+                progress,
             });
         }
 
@@ -299,14 +313,14 @@ impl Journal {
     /// audit items, items of sections not chosen, and items left out. The person picks
     /// from these one by one (or puts a left-out item back). Newest first.
     pub fn share_candidates(&self, sel: &Selection) -> Result<Vec<PreviewItem>> {
-        let bundle = self.build_bundle(sel)?;
+        let bundle = self.build_bundle_with(sel, false)?;
         self.candidates_beside(sel, &bundle)
     }
 
     /// The preview and the candidates together, building the bundle once (the share
     /// screen asks for both on every change).
     pub fn preview_with_candidates(&self, sel: &Selection) -> Result<(Preview, Vec<PreviewItem>)> {
-        let bundle = self.build_bundle(sel)?;
+        let bundle = self.build_bundle_with(sel, false)?;
         let candidates = self.candidates_beside(sel, &bundle)?;
         Ok((Preview::of(&bundle), candidates))
     }
@@ -384,7 +398,7 @@ impl Journal {
 
     /// Exactly what a file made from this selection will contain.
     pub fn preview(&self, sel: &Selection) -> Result<Preview> {
-        Ok(Preview::of(&self.build_bundle(sel)?))
+        Ok(Preview::of(&self.build_bundle_with(sel, false)?))
     }
 
     /// Builds, renders and writes an export atomically, then records the share.
@@ -405,6 +419,33 @@ impl Journal {
             preview: Preview::of(&bundle).for_format(format),
             record,
         })
+    }
+}
+
+/// A shared challenge's progress in a preview: the count only, nothing fitted.
+fn unfitted(c: &crate::domain::Challenge, sessions: usize) -> ProgressSummary {
+    ProgressSummary {
+        axis: crate::progress::PracticeAxis::Sessions,
+        sessions,
+        measure_name: c.measure.name.clone(),
+        measure_unit: c.measure.unit.clone(),
+        higher_is_better: c.measure.higher_is_better,
+        points: Vec::new(),
+        curve: None,
+        refusal: None,
+        explanation: Vec::new(),
+        goldilocks: GoldilocksSummary {
+            zone: None,
+            successes: None,
+            attempts: None,
+            rate: None,
+            rate_low: None,
+            rate_high: None,
+            target: c.target_rate,
+            current_difficulty: None,
+            suggested_difficulty: None,
+            evidence: Vec::new(),
+        },
     }
 }
 
