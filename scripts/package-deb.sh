@@ -1,13 +1,21 @@
 #!/usr/bin/env bash
 # Builds the Debian package with the Tauri bundler (release build of the app), inspects it
-# (dpkg-deb --info/--contents, lintian), and with --check installs it with dpkg -i (apt-get
-# -f install for its dependencies), launches the installed /usr/bin/asymptote under a private
-# Xvfb on a temporary journal folder, checks that it stays up and shows its window, takes a
-# screenshot (test-output/deb-window.png), and removes the package again.
+# (dpkg-deb --info/--contents, lintian: errors are fatal, warnings reported), and with --check
+# installs it with dpkg -i (apt-get -f install for its dependencies), runs the installed
+# /usr/bin/asym, reads the manual pages, launches the installed /usr/bin/asymptote under a
+# private Xvfb on a temporary journal folder, checks that it stays up and shows its window,
+# takes a screenshot (test-output/deb-window.png), and removes the package again.
 #
-#   scripts/package-deb.sh            build and inspect: target/release/bundle/deb/*.deb
-#   scripts/package-deb.sh --check    …then install, launch, remove (root or sudo)
-#   scripts/package-deb.sh --check-only   install/launch/remove the .deb already built
+#   scripts/package-deb.sh            build and inspect: $CARGO_TARGET_DIR/release/bundle/deb/*.deb
+#   scripts/package-deb.sh --check    …then install, check, launch, remove (root or sudo)
+#   scripts/package-deb.sh --check-only   lintian, install/check/launch/remove the .deb already built
+#
+# Besides the app, the package holds what the bundler does not make: the `asym` command
+# line (release, stripped), the manual pages asymptote.1 (packaging/debian/, by hand) and
+# asym.1 with one page per subcommand (generated from clap by src-tauri/cli/examples/
+# mangen.rs), the changelog (packaging/debian/changelog, gzip -9n) and the DEP-5 copyright
+# file. They are staged in packaging/stage/ (git-ignored; wherever CARGO_TARGET_DIR points),
+# which tauri.conf.json's bundle.linux.deb.files maps into the package.
 #
 # The Tauri CLI is the npm package @tauri-apps/cli, pinned in scripts/lib/tauri-cli.sh.
 set -euo pipefail
@@ -21,6 +29,8 @@ mode="${1:-build}"
 case "$mode" in build | --check | --check-only) ;; *) die "usage: $0 [--check | --check-only]" ;; esac
 out=test-output
 target_dir="${CARGO_TARGET_DIR:-target}"
+# What the bundler's files map (tauri.conf.json) takes; repo-relative whatever the target dir.
+stage=packaging/stage
 mkdir -p "$out"
 
 if [ "$mode" != --check-only ]; then
@@ -30,6 +40,29 @@ if [ "$mode" != --check-only ]; then
 
     header "deb: the Tauri CLI"
     ensure_tauri_cli
+
+    header "deb: asym, manual pages, changelog (release) into $stage/"
+    t=$SECONDS
+    version="$(node -p 'require("./tauri.conf.json").version')"
+    changelog_version="$(sed -n '1s/^asymptote (\([^)]*\)).*/\1/p' packaging/debian/changelog)"
+    [ "$changelog_version" = "$version" ] \
+        || die "packaging/debian/changelog starts with version '$changelog_version', the package is $version: add an entry at the top"
+    cargo build --release --locked -p asym
+    rm -rf "$stage"
+    mkdir -p "$stage/man1"
+    install -m 0755 "$target_dir/release/asym" "$stage/asym"
+    case "$(file -b "$stage/asym")" in
+        *", stripped"*) ;;
+        *) die "$target_dir/release/asym is not stripped (strip = true in [profile.release])" ;;
+    esac
+    # The pages carry the date of the changelog's latest entry: the same bytes on every build.
+    date="$(date -u -d "$(dpkg-parsechangelog -l packaging/debian/changelog -S Date)" +%Y-%m-%d)"
+    cargo run --release --locked -q -p asym --example mangen -- "$stage/man1" "$date"
+    sed -e "s/@VERSION@/$version/g" -e "s/@DATE@/$date/g" packaging/debian/asymptote.1 >"$stage/man1/asymptote.1"
+    chmod 0644 "$stage"/man1/*.1
+    gzip -9n "$stage"/man1/*.1
+    gzip -9n -c packaging/debian/changelog >"$stage/changelog.gz"
+    echo "deb: staged asym, $(ls "$stage/man1" | wc -l) manual pages and the changelog in $((SECONDS - t))s"
 
     header "deb: tauri build --bundles deb (release)"
     t=$SECONDS
@@ -47,15 +80,15 @@ if [ "$mode" != --check-only ]; then
     dpkg-deb --info "$deb"
     header "deb: dpkg-deb --contents"
     dpkg-deb --contents "$deb"
-    header "deb: lintian"
-    if command -v lintian >/dev/null 2>&1; then
-        # Reported, not fatal: a bundler-made package has known nits (no changelog, no man page).
-        lintian --tag-display-limit 0 "$deb" 2>&1 | tee "$out/deb-lintian.txt" || true
-        echo "lintian: $(grep -c '^E:' "$out/deb-lintian.txt" || true) errors, $(grep -c '^W:' "$out/deb-lintian.txt" || true) warnings (test-output/deb-lintian.txt)"
-    else
-        echo "lintian is not installed: skipped"
-    fi
 fi
+
+header "deb: lintian"
+ensure_packages lintian
+# Errors fail the script; warnings (and info tags, not shown) are reported.
+lintian --tag-display-limit 0 "$deb" 2>&1 | grep -v '^running with root privileges' | tee "$out/deb-lintian.txt" || true
+lintian_errors="$(grep -c '^E:' "$out/deb-lintian.txt" || true)"
+echo "lintian: $lintian_errors errors, $(grep -c '^W:' "$out/deb-lintian.txt" || true) warnings ($out/deb-lintian.txt)"
+[ "$lintian_errors" -eq 0 ] || die "lintian found errors in $deb"
 
 [ "$mode" = build ] && { echo "deb: $((SECONDS - started))s"; exit 0; }
 
@@ -85,9 +118,43 @@ if ! as_root env DEBIAN_FRONTEND=noninteractive dpkg -i "$deb"; then
 fi
 installed=yes
 dpkg-query -W -f='deb: installed ${Package} ${Version} (${Status})\n' "$package"
-binary="$(dpkg -L "$package" | grep -E '^/usr/bin/' | head -n1)"
-[ -x "$binary" ] || die "the package installs no program in /usr/bin"
-echo "deb: program $binary; desktop file $(dpkg -L "$package" | grep -E '\.desktop$' | head -n1)"
+binary=/usr/bin/asymptote
+[ -x "$binary" ] || die "the package installs no $binary"
+echo "deb: desktop file $(dpkg -L "$package" | grep -E '\.desktop$' | head -n1)"
+
+status=0
+# The command line, as a script would call it: on PATH, from the package.
+version="$(dpkg-deb --field "$deb" Version)"
+if [ "$(command -v asym)" = /usr/bin/asym ] && [ "$(asym --version)" = "asym $version" ]; then
+    echo "ok: /usr/bin/asym --version says asym $version"
+else
+    echo "FAIL: /usr/bin/asym --version: $(asym --version 2>&1 || true)"; status=1
+fi
+if asym --help >"$work/asym-help.txt" 2>&1 && grep -q '^Usage: asym' "$work/asym-help.txt"; then
+    echo "ok: asym --help"
+else
+    echo "FAIL: asym --help:"; cat "$work/asym-help.txt"; status=1
+fi
+# The manual pages: installed where man looks, and read by man without a warning.
+for page in asymptote asym asym-share-export; do
+    path="$(man -w "$page" 2>/dev/null || true)"
+    if [ "$path" != "/usr/share/man/man1/$page.1.gz" ]; then
+        echo "FAIL: man -w $page finds '${path}', not /usr/share/man/man1/$page.1.gz"; status=1; continue
+    fi
+    warnings="$(LC_ALL=C.UTF-8 MANROFFSEQ='' MANWIDTH=80 man --warnings -E UTF-8 -l -Tutf8 -Z "$path" 2>&1 >/dev/null || true)"
+    name="$(MANWIDTH=80 man -l "$path" 2>/dev/null | sed -n '/^NAME/{n;s/^ *//;p;}' || true)"
+    if [ -z "$warnings" ] && [ -n "$name" ]; then
+        echo "ok: man $page: $name"
+    else
+        echo "FAIL: man $page: ${warnings:-no NAME section}"; status=1
+    fi
+done
+doc=/usr/share/doc/$package
+if zcat "$doc/changelog.gz" | head -n1 | grep -q "^$package ($version)" && grep -q '^Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/' "$doc/copyright"; then
+    echo "ok: $doc/changelog.gz ($package $version) and copyright (DEP-5)"
+else
+    echo "FAIL: $doc/changelog.gz or copyright"; status=1
+fi
 
 Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$work/display" 2>"$work/xvfb.log" &
 xvfb_pid=$!
@@ -102,7 +169,6 @@ scripts/with-secret-service.sh bash -c 'echo $$ >"$4"; exec "$1" --data-dir "$2"
 wrapper_pid=$!
 for _ in $(seq 100); do [ -s "$work/app.pid" ] && break; sleep 0.1; done
 app_pid="$(cat "$work/app.pid" 2>/dev/null || true)"
-status=0
 win="$(timeout 30 xdotool search --sync --onlyvisible --limit 1 --name '^Asymptote$' 2>/dev/null || true)"
 sleep "${DEB_SETTLE:-6}"
 if [ -n "$win" ]; then echo "ok: the installed app shows its window"; else echo "FAIL: no window titled Asymptote"; status=1; fi
