@@ -157,6 +157,11 @@ step("log twelve sessions, each with feedback", async () => {
   assert.equal(logged, 12);
   const recent = await texts('[data-testid="recent-sessions"] li');
   assert.ok(recent.length > 0 && recent.every((t) => /feedback/.test(t)), `every listed session kept its feedback: ${recent.join(" | ")}`);
+  // The list is a page of the latest; older ones come on request.
+  assert.equal(recent.length, 8, "the latest eight");
+  await click('[data-action="older-sessions"]');
+  await waitFor("all twelve listed", async () => (await texts('[data-testid="recent-sessions"] li')).length === 12);
+  assert.equal((await s.findAll('[data-action="older-sessions"]')).length, 0, "no more to show");
   await screenshot(s, "practice");
   await accessible("practice");
 });

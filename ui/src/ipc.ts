@@ -101,6 +101,8 @@ export const deleteChallenge = (id: string) => call<null>("delete_challenge", { 
 // Sessions
 export const sessions = (challengeId: string | null = null) =>
   call<Session[]>("sessions", { challengeId });
+export const recentSessions = (limit: number, skip = 0) =>
+  call<Session[]>("recent_sessions", { limit, skip });
 export const addSession = (item: NewSession) => call<Session>("add_session", { new: item });
 export const updateSession = (item: Session) => call<Session>("update_session", { item });
 export const deleteSession = (id: string) => call<null>("delete_session", { id });

@@ -263,6 +263,16 @@ pub async fn sessions(
     read(&shell, move |j| j.sessions(challenge_id)).await
 }
 
+/// The latest sessions, newest first, a page at a time (`limit` after skipping `skip`).
+#[tauri::command]
+pub async fn recent_sessions(
+    shell: State<'_, SharedShell>,
+    limit: usize,
+    skip: usize,
+) -> CommandResult<Vec<Session>> {
+    read(&shell, move |j| j.recent_sessions(limit.min(500), skip)).await
+}
+
 #[tauri::command]
 pub async fn add_session(shell: State<'_, SharedShell>, new: NewSession) -> CommandResult<Session> {
     write(&shell, move |j| j.add_session(new)).await

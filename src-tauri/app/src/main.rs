@@ -247,6 +247,7 @@ fn main() {
             update_challenge,
             delete_challenge,
             sessions,
+            recent_sessions,
             add_session,
             update_session,
             delete_session,

@@ -655,6 +655,19 @@ impl Journal {
             .ok_or_else(|| not_found(Kind::Session, id))
     }
 
+    /// The latest sessions, newest first: `limit` of them after skipping `skip` (a page of
+    /// a long history without reading ten years of it).
+    pub fn recent_sessions(&self, limit: usize, skip: usize) -> Result<Vec<Session>> {
+        let (limit, skip) = (
+            i64::try_from(limit).unwrap_or(i64::MAX),
+            i64::try_from(skip).unwrap_or(i64::MAX),
+        );
+        self.session_rows(
+            "ORDER BY at DESC, id DESC LIMIT ?1 OFFSET ?2",
+            &[&limit, &skip],
+        )
+    }
+
     /// Sessions, oldest first; only one challenge's when `challenge` is given.
     pub fn sessions(&self, challenge: Option<Id>) -> Result<Vec<Session>> {
         match challenge {
@@ -1216,6 +1229,11 @@ mod tests {
         }
         let all = j.sessions(None).unwrap();
         assert_eq!(all.len(), 40);
+        // Pages of the latest, newest first, are the same sessions.
+        let newest: Vec<Session> = all.iter().rev().cloned().collect();
+        assert_eq!(j.recent_sessions(8, 0).unwrap(), newest[..8]);
+        assert_eq!(j.recent_sessions(8, 36).unwrap(), newest[36..]);
+        assert!(j.recent_sessions(8, 40).unwrap().is_empty());
         assert!(all.iter().any(|s| s.data.feedback.len() == 2));
         for s in &all {
             assert_eq!(s, &j.session(s.meta.id).unwrap(), "a session read in bulk");
