@@ -110,6 +110,8 @@ export const deleteSession = (id: string) => call<null>("delete_session", { id }
 // Reflections
 export const gibbsPrompts = () => call<Prompt[]>("gibbs_prompts");
 export const reflections = () => call<Reflection[]>("reflections");
+export const recentReflections = (limit: number, skip = 0) =>
+  call<Reflection[]>("recent_reflections", { limit, skip });
 export const addReflection = (item: NewReflection) =>
   call<Reflection>("add_reflection", { new: item });
 export const updateReflection = (item: Reflection) =>

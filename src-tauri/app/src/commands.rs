@@ -314,6 +314,16 @@ pub async fn reflections(shell: State<'_, SharedShell>) -> CommandResult<Vec<Ref
     read(&shell, Journal::reflections).await
 }
 
+/// The latest reflections, newest first, a page at a time (`limit` after skipping `skip`).
+#[tauri::command]
+pub async fn recent_reflections(
+    shell: State<'_, SharedShell>,
+    limit: usize,
+    skip: usize,
+) -> CommandResult<Vec<Reflection>> {
+    read(&shell, move |j| j.recent_reflections(limit.min(500), skip)).await
+}
+
 #[tauri::command]
 pub async fn add_reflection(
     shell: State<'_, SharedShell>,

@@ -253,6 +253,7 @@ fn main() {
             delete_session,
             gibbs_prompts,
             reflections,
+            recent_reflections,
             add_reflection,
             update_reflection,
             delete_reflection,

@@ -900,6 +900,18 @@ impl Journal {
         self.reflection_rows("ORDER BY at, id", &[])
     }
 
+    /// The latest reflections, newest first: `limit` of them after skipping `skip`.
+    pub fn recent_reflections(&self, limit: usize, skip: usize) -> Result<Vec<Reflection>> {
+        let (limit, skip) = (
+            i64::try_from(limit).unwrap_or(i64::MAX),
+            i64::try_from(skip).unwrap_or(i64::MAX),
+        );
+        self.reflection_rows(
+            "ORDER BY at DESC, id DESC LIMIT ?1 OFFSET ?2",
+            &[&limit, &skip],
+        )
+    }
+
     pub fn update_reflection(&mut self, r: &Reflection) -> Result<Reflection> {
         let mut r = r.clone();
         Self::clean_reflection(&mut r)?;
@@ -1239,6 +1251,9 @@ mod tests {
             assert_eq!(s, &j.session(s.meta.id).unwrap(), "a session read in bulk");
         }
         let all = j.reflections().unwrap();
+        let newest: Vec<Reflection> = all.iter().rev().cloned().collect();
+        assert_eq!(j.recent_reflections(5, 0).unwrap(), newest[..5]);
+        assert_eq!(j.recent_reflections(100, 30).unwrap(), newest[30..]);
         assert!(
             all.iter().any(|r| r.tags.len() == 2
                 && r.session_ids.len() == 1
