@@ -14,7 +14,7 @@
 # line (release, stripped), the manual pages asymptote.1 (packaging/debian/, by hand) and
 # asym.1 with one page per subcommand (generated from clap by src-tauri/cli/examples/
 # mangen.rs), the changelog (packaging/debian/changelog, gzip -9n) and the DEP-5 copyright
-# file. They are staged in packaging/stage/ (git-ignored; wherever CARGO_TARGET_DIR points),
+# file; the desktop entry comes from packaging/debian/asymptote.desktop.hbs. They are staged in packaging/stage/ (git-ignored; wherever CARGO_TARGET_DIR points),
 # which tauri.conf.json's bundle.linux.deb.files maps into the package.
 #
 # The Tauri CLI is the npm package @tauri-apps/cli, pinned in scripts/lib/tauri-cli.sh.
