@@ -130,14 +130,20 @@ pub struct DeleteArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum PurposeCmd {
+    /// Add a purpose.
     Add(PurposeFields),
+    /// List the purposes.
     List,
+    /// Show one purpose in full.
     Show(IdArg),
+    /// Change a purpose: only the fields given change.
     Edit {
+        /// The purpose's id (any unique start or end of 4+ characters).
         id: String,
         #[command(flatten)]
         fields: PurposeFields,
     },
+    /// Delete a purpose (asks first, unless --yes).
     Delete(DeleteArgs),
 }
 
@@ -158,18 +164,24 @@ pub struct PurposeFields {
 
 #[derive(Debug, Subcommand)]
 pub enum ChallengeCmd {
+    /// Add a challenge.
     Add(ChallengeFields),
+    /// List the challenges.
     List {
         /// Only challenges with this status (active, paused, done).
         #[arg(long)]
         status: Option<String>,
     },
+    /// Show one challenge in full.
     Show(IdArg),
+    /// Change a challenge: only the fields given change.
     Edit {
+        /// The challenge's id (any unique start or end of 4+ characters).
         id: String,
         #[command(flatten)]
         fields: ChallengeFields,
     },
+    /// Delete a challenge (asks first, unless --yes).
     Delete(DeleteArgs),
 }
 
@@ -211,18 +223,24 @@ pub struct ChallengeFields {
 
 #[derive(Debug, Subcommand)]
 pub enum SessionCmd {
+    /// Add a session.
     Add(SessionFields),
+    /// List the sessions.
     List {
         /// Only this challenge's sessions.
         #[arg(long)]
         challenge: Option<String>,
     },
+    /// Show one session in full.
     Show(IdArg),
+    /// Change a session: only the fields given change.
     Edit {
+        /// The session's id (any unique start or end of 4+ characters).
         id: String,
         #[command(flatten)]
         fields: SessionFields,
     },
+    /// Delete a session (asks first, unless --yes).
     Delete(DeleteArgs),
 }
 
@@ -278,14 +296,20 @@ pub struct SessionFields {
 
 #[derive(Debug, Subcommand)]
 pub enum ReflectionCmd {
+    /// Add a reflection.
     Add(ReflectionFields),
+    /// List the reflections.
     List,
+    /// Show one reflection in full.
     Show(IdArg),
+    /// Change a reflection: only the fields given change.
     Edit {
+        /// The reflection's id (any unique start or end of 4+ characters).
         id: String,
         #[command(flatten)]
         fields: ReflectionFields,
     },
+    /// Delete a reflection (asks first, unless --yes).
     Delete(DeleteArgs),
     /// Show the guided prompts of Gibbs's reflective cycle.
     Prompts,
@@ -338,14 +362,20 @@ pub struct ReflectionFields {
 
 #[derive(Debug, Subcommand)]
 pub enum CheckinCmd {
+    /// Add a check-in.
     Add(CheckinFields),
+    /// List the check-ins.
     List,
+    /// Show one check-in in full.
     Show(IdArg),
+    /// Change a check-in: only the fields given change.
     Edit {
+        /// The check-in's id (any unique start or end of 4+ characters).
         id: String,
         #[command(flatten)]
         fields: CheckinFields,
     },
+    /// Delete a check-in (asks first, unless --yes).
     Delete(DeleteArgs),
 }
 
@@ -372,14 +402,20 @@ pub struct CheckinFields {
 
 #[derive(Debug, Subcommand)]
 pub enum AuditCmd {
+    /// Add an audit item.
     Add(AuditFields),
+    /// List the audit items.
     List,
+    /// Show one audit item in full.
     Show(IdArg),
+    /// Change an audit item: only the fields given change.
     Edit {
+        /// The audit item's id (any unique start or end of 4+ characters).
         id: String,
         #[command(flatten)]
         fields: AuditFields,
     },
+    /// Delete an audit item (asks first, unless --yes).
     Delete(DeleteArgs),
 }
 
