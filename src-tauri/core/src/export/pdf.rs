@@ -12,10 +12,12 @@
 //! basic Arabic (letters unjoined: glyphs are drawn one per character, without shaping), and
 //! many symbols, arrows, box drawing and mathematical operators. Lines run left to right; a
 //! Hebrew or Arabic phrase inside one is drawn right to left ([`bidi`]).
+//! Of emoji, only the classic faces (U+1F600–1F640, 🙃) print, in black and white.
 //! What does not: CJK (Chinese, Japanese, Korean), Indic and South-East Asian scripts
-//! (Devanagari, Bengali, Tamil, Thai…), Ethiopic, and emoji. Each such character is drawn
-//! as the replacement mark � (U+FFFD) yet kept in the text layer, so it still copies and
-//! extracts as written. The JSON, Markdown and HTML formats keep every character as is.
+//! (Devanagari, Bengali, Tamil, Thai…), Ethiopic, and other emoji (🙂 👍 🎉…). Each such
+//! character is drawn as the replacement mark � (U+FFFD) yet kept in the text layer, so it
+//! still copies and extracts as written. The JSON, Markdown and HTML formats keep every
+//! character as is.
 
 mod bidi;
 mod font;

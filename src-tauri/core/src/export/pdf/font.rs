@@ -365,13 +365,13 @@ mod tests {
         for font in [Font::regular(), Font::bold()] {
             let face = font.face.as_ref().unwrap();
             assert_eq!(face.units_per_em(), 2048, "{}", font.ps_name);
-            for c in "AzÉłőğșțĳŒ€ΖωήПриветЖщ Բարեւ გამარჯობა שלום سلام ꓥ→√∞≤•—“”…☐▲"
+            for c in "AzÉłőğșțĳŒ€ΖωήПриветЖщ Բարեւ გამარჯობა שלום سلام Việt →√∞≤•—“”…☐▲😀🙃"
                 .chars()
                 .filter(|c| !c.is_whitespace())
             {
                 assert!(font.covers(c), "{} lacks {c:?}", font.ps_name);
             }
-            for c in "会議한국語ใदेव🙂".chars() {
+            for c in "会議한국語ใदेव🙂👍🎉".chars() {
                 assert!(!font.covers(c), "{} has {c:?}", font.ps_name);
                 assert_eq!(font.glyph(c).0, font.replacement);
             }
