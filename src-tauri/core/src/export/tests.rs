@@ -651,11 +651,7 @@ fn poppler(tool: &str, args: &[&str], pdf: &[u8]) -> String {
     let out = Command::new(tool)
         .args(args)
         .arg(&p)
-        .args(if tool == "pdffonts" || tool == "pdfinfo" {
-            &[][..]
-        } else {
-            &["-"][..]
-        })
+        .args((tool == "pdftotext").then_some("-"))
         .output()
         .unwrap_or_else(|e| panic!("{tool} (poppler-utils) is installed: {e}"));
     assert!(
