@@ -98,6 +98,22 @@ impl Journal {
     /// calibration (only their data points), which is all a preview needs: the same items,
     /// without fitting ten years of sessions on every click.
     fn build_bundle_with(&self, sel: &Selection, fit: bool) -> Result<Bundle> {
+        self.bundle_from(&self.everything()?, sel, fit)
+    }
+
+    /// Every item of the journal, read once for a bundle and its candidates.
+    fn everything(&self) -> Result<Everything> {
+        Ok(Everything {
+            purposes: self.purposes()?,
+            challenges: self.challenges(None)?,
+            sessions: self.sessions(None)?,
+            reflections: self.reflections()?,
+            checkins: self.checkins()?,
+            audit_items: self.audit_items()?,
+        })
+    }
+
+    fn bundle_from(&self, all: &Everything, sel: &Selection, fit: bool) -> Result<Bundle> {
         if sel.from > sel.to {
             return Err(Error::invalid(format!(
                 "The range ends ({}) before it starts ({}); give --from before --to.",
@@ -136,8 +152,8 @@ impl Journal {
                 && (picked.contains(&id) || (!private && section && in_range(day)))
         };
 
-        let all_sessions = self.sessions(None)?;
-        let all_challenges = self.challenges(None)?;
+        let all_sessions = &all.sessions;
+        let all_challenges = &all.challenges;
         let private_challenge: HashMap<Id, bool> = all_challenges
             .iter()
             .map(|c| (c.meta.id, c.meta.private))
@@ -167,7 +183,7 @@ impl Journal {
             .collect();
 
         let mut by_challenge: HashMap<Id, Vec<&Session>> = HashMap::new();
-        for s in &all_sessions {
+        for s in all_sessions {
             if s.meta.when.day <= sel.to && shareable(s.meta.id, s.meta.private) {
                 by_challenge.entry(s.challenge_id).or_default().push(s);
             }
@@ -179,7 +195,7 @@ impl Journal {
             .collect();
 
         let mut challenges = Vec::new();
-        for c in all_challenges {
+        for c in all_challenges.iter().cloned() {
             let id = c.meta.id;
             let relevant = c.meta.when.day <= sel.to
                 && (active_in_range.contains(&id)
@@ -207,18 +223,19 @@ impl Journal {
             });
         }
 
-        let purposes = self
-            .purposes()?
-            .into_iter()
+        let purposes = all
+            .purposes
+            .iter()
             .filter(|p| {
                 !excluded.contains(&p.meta.id)
                     && (picked.contains(&p.meta.id)
                         || (!p.meta.private && sel.sections.purposes && p.meta.when.day <= sel.to))
             })
+            .cloned()
             .collect();
-        let reflections = self
-            .reflections()?
-            .into_iter()
+        let reflections = all
+            .reflections
+            .iter()
             .filter(|r| {
                 chosen(
                     r.meta.id,
@@ -227,10 +244,11 @@ impl Journal {
                     r.meta.when.day,
                 )
             })
+            .cloned()
             .collect();
-        let checkins = self
-            .checkins()?
-            .into_iter()
+        let checkins = all
+            .checkins
+            .iter()
             .filter(|c| {
                 chosen(
                     c.meta.id,
@@ -239,12 +257,14 @@ impl Journal {
                     c.meta.when.day,
                 )
             })
+            .cloned()
             .collect();
         // The motivation audit concerns the employer: only items picked one by one leave.
-        let audit_items = self
-            .audit_items()?
-            .into_iter()
+        let audit_items = all
+            .audit_items
+            .iter()
             .filter(|a| picked.contains(&a.meta.id))
+            .cloned()
             .collect();
 
         // Links point only at items in the bundle: an id of an item left home would tell the
@@ -313,87 +333,16 @@ impl Journal {
     /// audit items, items of sections not chosen, and items left out. The person picks
     /// from these one by one (or puts a left-out item back). Newest first.
     pub fn share_candidates(&self, sel: &Selection) -> Result<Vec<PreviewItem>> {
-        let bundle = self.build_bundle_with(sel, false)?;
-        self.candidates_beside(sel, &bundle)
+        Ok(self.preview_with_candidates(sel)?.1)
     }
 
     /// The preview and the candidates together, building the bundle once (the share
     /// screen asks for both on every change).
     pub fn preview_with_candidates(&self, sel: &Selection) -> Result<(Preview, Vec<PreviewItem>)> {
-        let bundle = self.build_bundle_with(sel, false)?;
-        let candidates = self.candidates_beside(sel, &bundle)?;
+        let all = self.everything()?;
+        let bundle = self.bundle_from(&all, sel, false)?;
+        let candidates = candidates_beside(&all, sel, &bundle);
         Ok((Preview::of(&bundle), candidates))
-    }
-
-    fn candidates_beside(&self, sel: &Selection, bundle: &Bundle) -> Result<Vec<PreviewItem>> {
-        let inside: HashSet<Id> = bundle.item_ids().into_iter().collect();
-        let in_range = |d: chrono::NaiveDate| d >= sel.from && d <= sel.to;
-        let mut out = Vec::new();
-        let mut push = |kind, meta: &crate::domain::Meta, title: String| {
-            if !inside.contains(&meta.id) {
-                out.push(PreviewItem {
-                    kind,
-                    id: meta.id,
-                    day: meta.when.day,
-                    title: super::preview::one_line(&title),
-                    private: meta.private,
-                });
-            }
-        };
-        for p in self.purposes()? {
-            if p.meta.when.day <= sel.to {
-                push(Kind::Purpose, &p.meta, p.title.clone());
-            }
-        }
-        let challenges = self.challenges(None)?;
-        let sessions = self.sessions(None)?;
-        let active_in_range: HashSet<Id> = sessions
-            .iter()
-            .filter(|s| in_range(s.meta.when.day))
-            .map(|s| s.challenge_id)
-            .collect();
-        for c in &challenges {
-            let relevant = c.meta.when.day <= sel.to
-                && (active_in_range.contains(&c.meta.id)
-                    || in_range(c.meta.when.day)
-                    || c.status == crate::domain::ChallengeStatus::Active);
-            if relevant {
-                push(Kind::Challenge, &c.meta, c.skill.clone());
-            }
-        }
-        let skill: HashMap<Id, &str> = challenges
-            .iter()
-            .map(|c| (c.meta.id, c.skill.as_str()))
-            .collect();
-        for s in sessions.iter().filter(|s| in_range(s.meta.when.day)) {
-            let name = skill.get(&s.challenge_id).copied().unwrap_or("a challenge");
-            push(
-                Kind::Session,
-                &s.meta,
-                super::preview::session_title(name, &s.data),
-            );
-        }
-        for r in self.reflections()? {
-            if in_range(r.meta.when.day) {
-                push(
-                    Kind::Reflection,
-                    &r.meta,
-                    super::preview::reflection_title(&r),
-                );
-            }
-        }
-        for c in self.checkins()? {
-            if in_range(c.meta.when.day) {
-                push(Kind::Checkin, &c.meta, super::preview::checkin_title(&c));
-            }
-        }
-        for a in self.audit_items()? {
-            if in_range(a.meta.when.day) {
-                push(Kind::AuditItem, &a.meta, super::preview::audit_title(&a));
-            }
-        }
-        out.sort_by(|a, b| b.day.cmp(&a.day).then(a.title.cmp(&b.title)));
-        Ok(out)
     }
 
     /// Exactly what a file made from this selection will contain.
@@ -557,4 +506,85 @@ pub fn clean_stale_temps(path: &Path) {
             let _ = std::fs::remove_file(e.path());
         }
     }
+}
+
+/// Every item of the journal, read once for a bundle and its candidates.
+struct Everything {
+    purposes: Vec<crate::domain::Purpose>,
+    challenges: Vec<crate::domain::Challenge>,
+    sessions: Vec<Session>,
+    reflections: Vec<crate::domain::Reflection>,
+    checkins: Vec<crate::domain::Checkin>,
+    audit_items: Vec<crate::domain::AuditItem>,
+}
+
+/// The items of the period that `bundle` does not hold (see [`Journal::share_candidates`]).
+fn candidates_beside(all: &Everything, sel: &Selection, bundle: &Bundle) -> Vec<PreviewItem> {
+    let inside: HashSet<Id> = bundle.item_ids().into_iter().collect();
+    let in_range = |d: chrono::NaiveDate| d >= sel.from && d <= sel.to;
+    let mut out = Vec::new();
+    let mut push = |kind, meta: &crate::domain::Meta, title: String| {
+        if !inside.contains(&meta.id) {
+            out.push(PreviewItem {
+                kind,
+                id: meta.id,
+                day: meta.when.day,
+                title: super::preview::one_line(&title),
+                private: meta.private,
+            });
+        }
+    };
+    for p in &all.purposes {
+        if p.meta.when.day <= sel.to {
+            push(Kind::Purpose, &p.meta, p.title.clone());
+        }
+    }
+    let (challenges, sessions) = (&all.challenges, &all.sessions);
+    let active_in_range: HashSet<Id> = sessions
+        .iter()
+        .filter(|s| in_range(s.meta.when.day))
+        .map(|s| s.challenge_id)
+        .collect();
+    for c in challenges {
+        let relevant = c.meta.when.day <= sel.to
+            && (active_in_range.contains(&c.meta.id)
+                || in_range(c.meta.when.day)
+                || c.status == crate::domain::ChallengeStatus::Active);
+        if relevant {
+            push(Kind::Challenge, &c.meta, c.skill.clone());
+        }
+    }
+    let skill: HashMap<Id, &str> = challenges
+        .iter()
+        .map(|c| (c.meta.id, c.skill.as_str()))
+        .collect();
+    for s in sessions.iter().filter(|s| in_range(s.meta.when.day)) {
+        let name = skill.get(&s.challenge_id).copied().unwrap_or("a challenge");
+        push(
+            Kind::Session,
+            &s.meta,
+            super::preview::session_title(name, &s.data),
+        );
+    }
+    for r in &all.reflections {
+        if in_range(r.meta.when.day) {
+            push(
+                Kind::Reflection,
+                &r.meta,
+                super::preview::reflection_title(r),
+            );
+        }
+    }
+    for c in &all.checkins {
+        if in_range(c.meta.when.day) {
+            push(Kind::Checkin, &c.meta, super::preview::checkin_title(c));
+        }
+    }
+    for a in &all.audit_items {
+        if in_range(a.meta.when.day) {
+            push(Kind::AuditItem, &a.meta, super::preview::audit_title(a));
+        }
+    }
+    out.sort_by(|a, b| b.day.cmp(&a.day).then(a.title.cmp(&b.title)));
+    out
 }
