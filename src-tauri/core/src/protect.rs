@@ -612,6 +612,7 @@ pub fn export_protected(
     encrypt_to: Option<&Recipient>,
 ) -> Result<ProtectedExport> {
     let bundle = journal.build_bundle(sel)?;
+    bundle.refuse_if_empty()?;
     let plain = Zeroizing::new(format.render(&bundle)?);
     let (files, written) = write_protected_bytes(journal, keys, path, &plain, sign, encrypt_to)?;
     let file_name = files

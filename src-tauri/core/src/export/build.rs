@@ -353,6 +353,7 @@ impl Journal {
     /// Builds, renders and writes an export atomically, then records the share.
     pub fn export(&mut self, sel: &Selection, format: Format, path: &Path) -> Result<Exported> {
         let bundle = self.build_bundle(sel)?;
+        bundle.refuse_if_empty()?;
         let bytes = format.render(&bundle)?;
         clean_stale_temps(path);
         crate::fsutil::write_atomic(path, &bytes)?;

@@ -346,6 +346,21 @@ impl Bundle {
     }
 
     /// The skill of a challenge in the bundle.
+    /// Whether the bundle holds nothing at all: no item and no agenda question.
+    pub fn is_empty(&self) -> bool {
+        self.item_ids().is_empty() && self.agenda.is_empty()
+    }
+
+    /// Refuses to write a bundle that holds nothing, in one sentence.
+    pub(crate) fn refuse_if_empty(&self) -> Result<()> {
+        if self.is_empty() {
+            return Err(Error::invalid(
+                "Nothing would leave with these choices (no item in that period and those sections, and no agenda question); widen them or pick items, nothing was written.",
+            ));
+        }
+        Ok(())
+    }
+
     pub fn skill_of(&self, id: Id) -> Option<&str> {
         self.challenges
             .iter()

@@ -351,6 +351,15 @@ fn excluded_items_are_left_out_and_conflicts_are_refused() {
     let b = f.j.build_bundle(&sel).unwrap();
     assert!(b.item_ids().is_empty());
     assert_eq!(b.agenda.len(), 2);
+    assert!(!b.is_empty(), "an agenda alone is worth a file");
+    // Nothing at all: no file is written.
+    sel.agenda.clear();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("empty.json");
+    let e = f.j.export(&sel, Format::Json, &out).unwrap_err();
+    assert!(e.to_string().contains("Nothing would leave"), "{e}");
+    assert!(!out.exists(), "nothing was written");
+    assert!(f.j.shares().unwrap().is_empty(), "nothing was recorded");
     let _ = &mut f.j;
 }
 
