@@ -112,6 +112,7 @@ export const gibbsPrompts = () => call<Prompt[]>("gibbs_prompts");
 export const reflections = () => call<Reflection[]>("reflections");
 export const recentReflections = (limit: number, skip = 0) =>
   call<Reflection[]>("recent_reflections", { limit, skip });
+export const reflectionsPerPurpose = () => call<[string, number][]>("reflections_per_purpose");
 export const addReflection = (item: NewReflection) =>
   call<Reflection>("add_reflection", { new: item });
 export const updateReflection = (item: Reflection) =>

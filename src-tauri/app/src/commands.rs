@@ -324,6 +324,14 @@ pub async fn recent_reflections(
     read(&shell, move |j| j.recent_reflections(limit.min(500), skip)).await
 }
 
+/// How many reflections link to each purpose, as `[purpose id, count]` pairs.
+#[tauri::command]
+pub async fn reflections_per_purpose(
+    shell: State<'_, SharedShell>,
+) -> CommandResult<Vec<(Id, usize)>> {
+    read(&shell, Journal::reflections_per_purpose).await
+}
+
 #[tauri::command]
 pub async fn add_reflection(
     shell: State<'_, SharedShell>,

@@ -254,6 +254,7 @@ fn main() {
             gibbs_prompts,
             reflections,
             recent_reflections,
+            reflections_per_purpose,
             add_reflection,
             update_reflection,
             delete_reflection,

@@ -900,6 +900,20 @@ impl Journal {
         self.reflection_rows("ORDER BY at, id", &[])
     }
 
+    /// How many reflections link to each purpose (purposes with none are absent).
+    pub fn reflections_per_purpose(&self) -> Result<Vec<(Id, usize)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT purpose_id, count(*) FROM reflection_purposes GROUP BY purpose_id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                parse_id(&r.get::<_, String>(0)?)?,
+                usize::try_from(r.get::<_, i64>(1)?).unwrap_or(0),
+            ))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// The latest reflections, newest first: `limit` of them after skipping `skip`.
     pub fn recent_reflections(&self, limit: usize, skip: usize) -> Result<Vec<Reflection>> {
         let (limit, skip) = (
@@ -1251,6 +1265,10 @@ mod tests {
             assert_eq!(s, &j.session(s.meta.id).unwrap(), "a session read in bulk");
         }
         let all = j.reflections().unwrap();
+        assert!(
+            j.reflections_per_purpose().unwrap().is_empty(),
+            "no purpose links yet"
+        );
         let newest: Vec<Reflection> = all.iter().rev().cloned().collect();
         assert_eq!(j.recent_reflections(5, 0).unwrap(), newest[..5]);
         assert_eq!(j.recent_reflections(100, 30).unwrap(), newest[30..]);

@@ -117,6 +117,7 @@ fn every_kind_round_trips_with_all_its_fields() {
     );
     assert!(r.meta.private, "reflections are private by default");
     assert_eq!(j.reflection(r.meta.id).unwrap(), r);
+    assert_eq!(j.reflections_per_purpose().unwrap(), vec![(p.meta.id, 1)]);
 
     let k = j
         .add_checkin(NewCheckin {
