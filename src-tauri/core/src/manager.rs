@@ -66,6 +66,8 @@ pub struct TimelineItem {
     /// purpose, challenge, session, reflection, checkin or audit
     pub kind: &'static str,
     pub at: DateTime<Utc>,
+    /// The person's UTC offset then, in seconds, to show their local clock time.
+    pub offset_secs: i32,
     pub summary: String,
     /// The bundle this version of the item came from (the latest one holding it).
     pub bundle_id: Id,
@@ -783,6 +785,7 @@ fn timeline_items(b: &Bundle, bundle_id: Id) -> Vec<(NaiveDate, TimelineItem)> {
                 id: meta.id,
                 kind,
                 at: meta.when.at,
+                offset_secs: meta.when.offset_secs,
                 summary,
                 bundle_id,
             },
@@ -884,7 +887,7 @@ mod tests {
 
     fn at(day: u32, hour: u32) -> Option<chrono::DateTime<chrono::FixedOffset>> {
         Some(
-            chrono::FixedOffset::east_opt(0)
+            chrono::FixedOffset::east_opt(2 * 3600)
                 .unwrap()
                 .with_ymd_and_hms(2026, 3, day, hour, 0, 0)
                 .unwrap(),
@@ -1015,6 +1018,13 @@ mod tests {
         let tl = t.manager.manager_timeline("Ada").unwrap();
         let days: Vec<String> = tl.days.iter().map(|d| d.day.to_string()).collect();
         assert_eq!(days, ["2026-03-02", "2026-03-03", "2026-03-04"]);
+        // Each item keeps the person's offset, to show their own clock time.
+        assert!(
+            tl.days
+                .iter()
+                .flat_map(|d| &d.items)
+                .all(|i| i.offset_secs == 2 * 3600)
+        );
         assert!(
             tl.days[1]
                 .items

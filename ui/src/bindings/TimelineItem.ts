@@ -8,7 +8,11 @@ export type TimelineItem = { id: Id,
 /**
  * purpose, challenge, session, reflection, checkin or audit
  */
-kind: string, at: string, summary: string, 
+kind: string, at: string, 
+/**
+ * The person's UTC offset then, in seconds, to show their local clock time.
+ */
+offset_secs: number, summary: string, 
 /**
  * The bundle this version of the item came from (the latest one holding it).
  */
