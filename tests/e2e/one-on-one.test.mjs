@@ -78,8 +78,13 @@ step("the person picks this month and previews it: the private reflection stays 
   assert.ok(shown.includes("challenge") && shown.includes("reflection"), `the challenge and the shared reflection: ${shown}`);
   assert.ok(!(await (await $('[data-testid="preview"]')).text()).includes(CANARY), "the private words are not in the preview");
   await $(`[data-testid="candidate"][data-id="${ids.canary}"][data-private="true"]`);
-  await fill("recipient", "Sam");
   await fill("agenda", QUESTION);
+  // The question is kept as a draft in the journal: leaving the screen does not lose it.
+  await nav("today");
+  await nav("share");
+  await waitFor("the question restored", async () => (await (await $('main [name="agenda"]')).property("value")) === QUESTION);
+  await click('[data-action="period-this-month"]');
+  await fill("recipient", "Sam");
   await waitFor("the question in the preview", async () => (await (await $('[data-testid="preview"]')).text()).includes(QUESTION));
   await screenshot(session(), "person-preview");
   await accessible("share (the person's month)");
