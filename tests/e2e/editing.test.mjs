@@ -49,7 +49,8 @@ before(async () => {
   const checkin = asym("checkin", "add", "--task", "3", "--time", "4", "--technique", "5", "--team", "2", "--note", "busy week");
   const bonus = asym("audit", "add", "--kind", "reward", "--description", "Bonus per story point", "--contingency", "if 40 points then bonus", "--task-type", "heuristic", "--note", "from HR");
   const review = asym("audit", "add", "--kind", "task", "--description", "Quarterly review write-up", "--task-type", "algorithmic");
-  Object.assign(ids, { purpose: purpose.id, challenge: challenge.id, s1: s1.id, s2: s2.id, s3: s3.id, reflection: reflection.id, checkin: checkin.id, bonus: bonus.id, review: review.id });
+  const spare = asym("challenge", "add", "--skill", "Touch typing"); // made by mistake: no practice logged
+  Object.assign(ids, { spare: spare.id, purpose: purpose.id, challenge: challenge.id, s1: s1.id, s2: s2.id, s3: s3.id, reflection: reflection.id, checkin: checkin.id, bonus: bonus.id, review: review.id });
   before_ = { purpose, s1, reflection, checkin, review };
 
   app = await launch({ name: "editing", dataDir });
@@ -259,6 +260,28 @@ step("Autonomy: delete an audit item after confirming", async () => {
   await waitFor("the audit item to go", async () => !(await present(card)));
   assert.ok(await present(item("audit-item", ids.review)), "the other audit item stays");
   await screenshot(s, "editing-audit-deleted");
+});
+
+step("Challenges: one with practice logged is kept, with the reason; one without is deleted", async () => {
+  await nav("challenges");
+  const kept = item("challenge", ids.challenge);
+  await click(`${kept} [data-action="delete-challenge"]`);
+  await click(`${kept} [data-action="confirm-delete"]`);
+  const why = await waitFor("the refusal", async () => {
+    const found = await s.findAll(`${kept} [role="alert"]`);
+    return found.length ? found[0].text() : null;
+  });
+  assert.match(why, /not deleted/, why);
+  assert.match(why, /done or paused/, `the refusal says what to do instead: ${why}`);
+  assert.ok(await present(kept), "the challenge with sessions stays");
+  await screenshot(s, "editing-challenge-kept");
+  await accessible("challenges, a refused delete");
+  const spare = item("challenge", ids.spare);
+  await click(`${spare} [data-action="delete-challenge"]`);
+  await click(`${spare} [data-action="confirm-delete"]`);
+  await waitFor("the spare challenge to go", async () => !(await present(spare)));
+  const left = asym("challenge", "list").map((c) => c.id);
+  assert.deepEqual(left, [ids.challenge], "only the challenge with practice is left");
 });
 
 step("the CLI reads the edits, the untouched fields and the deletions from the journal", async () => {
