@@ -15,7 +15,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { asymBin, axeSummary, launch, scanAccessibility, screenshot } from "./lib/harness.mjs";
+import { CLI_TIMEOUT_MS, asymBin, axeSummary, launch, scanAccessibility, screenshot } from "./lib/harness.mjs";
 import { Key, waitFor } from "./lib/webdriver.mjs";
 
 const scratch = mkdtempSync(join(tmpdir(), "asymptote-e2e-editing-"));
@@ -23,7 +23,7 @@ const dataDir = join(scratch, "journal");
 
 /** Runs `asym --data-dir DIR --json …` and returns its parsed output. */
 function asym(...args) {
-  const out = execFileSync(asymBin, ["--data-dir", dataDir, "--json", ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  const out = execFileSync(asymBin, ["--data-dir", dataDir, "--json", ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: CLI_TIMEOUT_MS });
   return out.trim() ? JSON.parse(out) : null;
 }
 

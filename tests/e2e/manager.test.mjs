@@ -22,7 +22,7 @@ import { execFileSync } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { asymBin, axeSummary, launch, scanAccessibility, screenshot } from "./lib/harness.mjs";
+import { CLI_TIMEOUT_MS, asymBin, axeSummary, launch, scanAccessibility, screenshot } from "./lib/harness.mjs";
 import { waitFor } from "./lib/webdriver.mjs";
 
 const PERSON = "Alex Rivera";
@@ -47,6 +47,7 @@ function asym(dataDir, args, env = {}) {
     encoding: "utf8",
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
+    timeout: CLI_TIMEOUT_MS,
   });
 }
 const isoDay = (daysAgo) => {

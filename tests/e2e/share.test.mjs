@@ -15,7 +15,7 @@ import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { asymBin, axeSummary, launch, scanAccessibility, screenshot } from "./lib/harness.mjs";
+import { CLI_TIMEOUT_MS, asymBin, axeSummary, launch, scanAccessibility, screenshot } from "./lib/harness.mjs";
 import { waitFor } from "./lib/webdriver.mjs";
 
 const work = mkdtempSync(join(tmpdir(), "asymptote-e2e-share-"));
@@ -27,7 +27,7 @@ const PASS = "correct horse battery staple";
 const QUESTION = "Could I get two hours a week for code review?";
 
 function asym(...args) {
-  return execFileSync(asymBin, ["--data-dir", dataDir, ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  return execFileSync(asymBin, ["--data-dir", dataDir, ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: CLI_TIMEOUT_MS });
 }
 const asymJson = (...args) => JSON.parse(asym("--json", ...args));
 
@@ -157,7 +157,7 @@ async function exported(file) {
 /** Runs `tool` and returns its output; a failure names the tool and what it said. */
 function run(tool, args) {
   try {
-    return execFileSync(tool, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    return execFileSync(tool, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: CLI_TIMEOUT_MS });
   } catch (e) {
     throw new Error(`${tool} ${args.join(" ")} failed (exit ${e.status}): ${e.stderr || e.stdout}`);
   }

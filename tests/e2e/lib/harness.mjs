@@ -22,6 +22,12 @@ export const repo = resolve(here, "../../..");
 export const out = resolve(repo, process.env.E2E_OUT ?? "test-output/e2e");
 const app = resolve(repo, process.env.ASYMPTOTE_APP ?? "target/debug/asymptote");
 const driver = resolve(repo, process.env.TAURI_DRIVER ?? ".tools/bin/tauri-driver");
+/**
+ * How long a command line tool may take in a test. A Secret Service that stopped answering
+ * (a D-Bus-activated, locked gnome-keyring after the test's own daemon died) makes the
+ * keyring wait for a prompt no one can see: the call then fails instead of hanging the run.
+ */
+export const CLI_TIMEOUT_MS = 60_000;
 /** The `asym` CLI, to prepare journals and to check files from outside the window. */
 export const asymBin = resolve(repo, process.env.ASYM_BIN ?? "target/debug/asym");
 const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");

@@ -5,7 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { scanAccessibility, screenshot } from "./harness.mjs";
+import { CLI_TIMEOUT_MS, scanAccessibility, screenshot } from "./harness.mjs";
 import { waitFor } from "./webdriver.mjs";
 
 export function ui(session) {
@@ -101,6 +101,7 @@ export function run(tool, args, env = {}) {
       encoding: "utf8",
       stdio: ["ignore", "pipe", "pipe"],
       env: { ...process.env, ...env },
+      timeout: CLI_TIMEOUT_MS,
     });
   } catch (e) {
     throw new Error(`${tool} ${args.join(" ")} failed (exit ${e.status}): ${e.stderr || e.stdout}`);
