@@ -118,24 +118,10 @@ fn typed_path(text: &str, what: &str) -> CommandResult<PathBuf> {
     Ok(p)
 }
 
-fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
-    let mut s = path.as_os_str().to_owned();
-    s.push(suffix);
-    PathBuf::from(s)
-}
-
-/// The files an export will write: the file (with `.age` when encrypted) and its signature.
+/// The files an export will write (the core's rule): the file, then its signature.
 fn export_targets(path: &Path, encrypted: bool, signed: bool) -> Vec<PathBuf> {
-    let out = if encrypted && path.extension().is_none_or(|e| e != "age") {
-        with_suffix(path, ".age")
-    } else {
-        path.to_path_buf()
-    };
-    let mut v = vec![out.clone()];
-    if signed {
-        v.push(with_suffix(&out, ".minisig"));
-    }
-    v
+    let (out, sig) = protect::protected_paths(path, encrypted, signed);
+    std::iter::once(out).chain(sig).collect()
 }
 
 /// Refuses when the folder is missing or a target exists and `replace` is off.
@@ -415,7 +401,7 @@ pub async fn manager_import(
     let path = typed_path(&request.path, "received file")?;
     let sig_path = match request.signature_path.as_deref().map(str::trim) {
         Some(s) if !s.is_empty() => typed_path(s, "signature")?,
-        _ => with_suffix(&path, ".minisig"),
+        _ => protect::with_suffix(&path, ".minisig"),
     };
     let file = read_file(&path)?;
     let sig = match std::fs::read(&sig_path) {

@@ -330,11 +330,10 @@ pub fn manager(o: &Opts, c: ManagerCmd) -> Result<()> {
 
 fn import(o: &Opts, a: ImportArgs) -> Result<()> {
     let file = std::fs::read(&a.file).map_err(|e| Error::Io(a.file.clone(), e))?;
-    let sig_path = a.sig.clone().unwrap_or_else(|| {
-        let mut s = a.file.as_os_str().to_owned();
-        s.push(".minisig");
-        PathBuf::from(s)
-    });
+    let sig_path = a
+        .sig
+        .clone()
+        .unwrap_or_else(|| protect::with_suffix(&a.file, ".minisig"));
     let sig = match std::fs::read(&sig_path) {
         Ok(b) => String::from_utf8(b).map_err(|_| {
             Error::Invalid(

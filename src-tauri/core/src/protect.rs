@@ -538,10 +538,27 @@ pub struct ProtectedExport {
     pub record: crate::export::ShareRecord,
 }
 
-fn with_suffix(path: &std::path::Path, suffix: &str) -> std::path::PathBuf {
+/// `path` with `suffix` added to its name: `brief.pdf` and `.minisig` give `brief.pdf.minisig`.
+pub fn with_suffix(path: &std::path::Path, suffix: &str) -> std::path::PathBuf {
     let mut s = path.as_os_str().to_owned();
     s.push(suffix);
     std::path::PathBuf::from(s)
+}
+
+/// The files a protected export asked for at `path` writes: the file itself, with `.age`
+/// added when encrypted (unless it already ends so), and its `.minisig` when signed.
+pub fn protected_paths(
+    path: &std::path::Path,
+    encrypted: bool,
+    signed: bool,
+) -> (std::path::PathBuf, Option<std::path::PathBuf>) {
+    let out = if encrypted && path.extension().is_none_or(|e| e != "age") {
+        with_suffix(path, ".age")
+    } else {
+        path.to_path_buf()
+    };
+    let sig = signed.then(|| with_suffix(&out, ".minisig"));
+    (out, sig)
 }
 
 /// The files [`write_protected`] wrote.
@@ -565,12 +582,7 @@ fn write_protected_bytes(
     encrypt_to: Option<&Recipient>,
 ) -> Result<(ProtectedFiles, Vec<u8>)> {
     let p = protect_export(journal, keys, bytes, sign, encrypt_to)?;
-    let out = if p.encrypted && path.extension().is_none_or(|e| e != "age") {
-        with_suffix(path, ".age")
-    } else {
-        path.to_path_buf()
-    };
-    let sig_path = p.signature.as_ref().map(|_| with_suffix(&out, ".minisig"));
+    let (out, sig_path) = protected_paths(path, p.encrypted, p.signature.is_some());
     crate::fsutil::write_atomic(&out, &p.bytes)?;
     if let (Some(sp), Some(sig)) = (&sig_path, &p.signature) {
         crate::fsutil::write_atomic(sp, sig.as_bytes())?;

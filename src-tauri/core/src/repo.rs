@@ -25,6 +25,14 @@ fn parse_ts(s: &str) -> rusqlite::Result<DateTime<Utc>> {
         })
 }
 
+/// `LIMIT ?1 OFFSET ?2` arguments (SQLite's integers are signed).
+fn page(limit: usize, skip: usize) -> (i64, i64) {
+    (
+        i64::try_from(limit).unwrap_or(i64::MAX),
+        i64::try_from(skip).unwrap_or(i64::MAX),
+    )
+}
+
 fn parse_id(s: &str) -> rusqlite::Result<Id> {
     uuid::Uuid::parse_str(s).map(Id).map_err(|e| {
         rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
@@ -658,10 +666,7 @@ impl Journal {
     /// The latest sessions, newest first: `limit` of them after skipping `skip` (a page of
     /// a long history without reading ten years of it).
     pub fn recent_sessions(&self, limit: usize, skip: usize) -> Result<Vec<Session>> {
-        let (limit, skip) = (
-            i64::try_from(limit).unwrap_or(i64::MAX),
-            i64::try_from(skip).unwrap_or(i64::MAX),
-        );
+        let (limit, skip) = page(limit, skip);
         self.session_rows(
             "ORDER BY at DESC, id DESC LIMIT ?1 OFFSET ?2",
             &[&limit, &skip],
@@ -916,10 +921,7 @@ impl Journal {
 
     /// The latest reflections, newest first: `limit` of them after skipping `skip`.
     pub fn recent_reflections(&self, limit: usize, skip: usize) -> Result<Vec<Reflection>> {
-        let (limit, skip) = (
-            i64::try_from(limit).unwrap_or(i64::MAX),
-            i64::try_from(skip).unwrap_or(i64::MAX),
-        );
+        let (limit, skip) = page(limit, skip);
         self.reflection_rows(
             "ORDER BY at DESC, id DESC LIMIT ?1 OFFSET ?2",
             &[&limit, &skip],

@@ -188,19 +188,12 @@ impl Journal {
                 by_challenge.entry(s.challenge_id).or_default().push(s);
             }
         }
-        let active_in_range: HashSet<Id> = all_sessions
-            .iter()
-            .filter(|s| in_range(s.meta.when.day))
-            .map(|s| s.challenge_id)
-            .collect();
+        let relevant_ids = relevant_challenges(all, sel);
 
         let mut challenges = Vec::new();
         for c in all_challenges.iter().cloned() {
             let id = c.meta.id;
-            let relevant = c.meta.when.day <= sel.to
-                && (active_in_range.contains(&id)
-                    || in_range(c.meta.when.day)
-                    || c.status == crate::domain::ChallengeStatus::Active);
+            let relevant = relevant_ids.contains(&id);
             let take = !excluded.contains(&id)
                 && (picked.contains(&id)
                     || (!c.meta.private && sel.sections.challenges_and_progress && relevant));
@@ -519,6 +512,28 @@ struct Everything {
     audit_items: Vec<crate::domain::AuditItem>,
 }
 
+/// The challenges a period concerns: made by its end, and practised in it, made in it, or
+/// still active. The one rule for what a bundle shares and what the candidates offer.
+fn relevant_challenges(all: &Everything, sel: &Selection) -> HashSet<Id> {
+    let in_range = |d: chrono::NaiveDate| d >= sel.from && d <= sel.to;
+    let practised: HashSet<Id> = all
+        .sessions
+        .iter()
+        .filter(|s| in_range(s.meta.when.day))
+        .map(|s| s.challenge_id)
+        .collect();
+    all.challenges
+        .iter()
+        .filter(|c| {
+            c.meta.when.day <= sel.to
+                && (practised.contains(&c.meta.id)
+                    || in_range(c.meta.when.day)
+                    || c.status == crate::domain::ChallengeStatus::Active)
+        })
+        .map(|c| c.meta.id)
+        .collect()
+}
+
 /// The items of the period that `bundle` does not hold (see [`Journal::share_candidates`]).
 fn candidates_beside(all: &Everything, sel: &Selection, bundle: &Bundle) -> Vec<PreviewItem> {
     let inside: HashSet<Id> = bundle.item_ids().into_iter().collect();
@@ -541,17 +556,9 @@ fn candidates_beside(all: &Everything, sel: &Selection, bundle: &Bundle) -> Vec<
         }
     }
     let (challenges, sessions) = (&all.challenges, &all.sessions);
-    let active_in_range: HashSet<Id> = sessions
-        .iter()
-        .filter(|s| in_range(s.meta.when.day))
-        .map(|s| s.challenge_id)
-        .collect();
+    let relevant = relevant_challenges(all, sel);
     for c in challenges {
-        let relevant = c.meta.when.day <= sel.to
-            && (active_in_range.contains(&c.meta.id)
-                || in_range(c.meta.when.day)
-                || c.status == crate::domain::ChallengeStatus::Active);
-        if relevant {
+        if relevant.contains(&c.meta.id) {
             push(Kind::Challenge, &c.meta, c.skill.clone());
         }
     }
