@@ -9,14 +9,15 @@
 //
 // Hooks (ui/TESTING.md): [data-action="edit-…|delete-…|save-…|cancel-edit|confirm-delete|
 // cancel-delete"], list items [data-testid=…][data-id=<the item's id>].
-import { after, before, test } from "node:test";
+import { after, before } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CLI_TIMEOUT_MS, asymBin, axeSummary, launch, scanAccessibility, screenshot } from "./lib/harness.mjs";
+import { CLI_TIMEOUT_MS, asymBin, axeSummary, launch, screenshot } from "./lib/harness.mjs";
 import { Key, waitFor } from "./lib/webdriver.mjs";
+import { steps, ui } from "./lib/ui.mjs";
 
 const scratch = mkdtempSync(join(tmpdir(), "asymptote-e2e-editing-"));
 const dataDir = join(scratch, "journal");
@@ -34,6 +35,8 @@ let before_ = {}; // the items as the CLI wrote them, to compare with afterwards
 
 let app;
 let s; // the WebDriver session
+const step = steps(() => s);
+const { $, click, fill, nav, accessible } = ui(() => s);
 before(async () => {
   asym("init"); // keyring mode: the window unlocks it by itself
   const purpose = asym("purpose", "add", "--title", "Help my team ship calmly", "--whom", "my team", "--why", "Calm teams make fewer mistakes");
@@ -62,46 +65,7 @@ after(async () => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-// Steps run in order; once one fails, the rest are skipped (they would only fail for the
-// same reason), so the report names the first real failure.
-let broken = null;
-function step(name, fn) {
-  test(name, async (t) => {
-    if (broken) return t.skip(`an earlier step failed: ${broken}`);
-    try {
-      await fn(t);
-    } catch (error) {
-      broken = name;
-      await screenshot(s, `FAILED-${name.replace(/[^a-z0-9]+/gi, "-").slice(0, 40)}`).catch(() => {});
-      throw error;
-    }
-  });
-}
-
-const $ = (css) => waitFor(css, () => s.find(css));
-const click = async (css) => (await $(css)).click();
-/** Replaces the value of the field named `name` (inside `scope`, a CSS prefix) with `value`. */
-async function fill(name, value, scope = "main") {
-  const field = await $(`${scope} [name="${name}"]`);
-  await field.clear();
-  if (value !== "") await field.type(String(value));
-}
 const value = async (name, scope = "main") => (await $(`${scope} [name="${name}"]`)).property("value");
-async function nav(screen) {
-  await click(`[data-nav="${screen}"]`);
-  await waitFor(`the ${screen} screen to be current`, async () =>
-    (await (await s.find(`[data-nav="${screen}"]`)).attribute("aria-current")) === "page",
-  );
-}
-/** Fails if axe finds a serious or critical violation on this screen. */
-async function accessible(screen) {
-  const failing = await scanAccessibility(s, screen);
-  assert.deepEqual(
-    failing.map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target).join(", ")}`),
-    [],
-    `axe-core: serious/critical violations on ${screen}`,
-  );
-}
 const item = (testid, id) => `[data-testid="${testid}"][data-id="${id}"]`;
 const present = async (css) => (await s.findAll(css)).length > 0;
 const textOf = async (css) => (await $(css)).text();

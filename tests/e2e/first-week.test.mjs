@@ -6,13 +6,16 @@
 //
 // Hooks (ui/TESTING.md): nav buttons [data-nav=…], fields by the core's field names [name=…],
 // buttons [data-action=…], and a few [data-testid=…].
-import { after, before, test } from "node:test";
+import { after, before } from "node:test";
 import assert from "node:assert/strict";
-import { axeSummary, launch, scanAccessibility, screenshot } from "./lib/harness.mjs";
+import { axeSummary, launch, screenshot } from "./lib/harness.mjs";
 import { waitFor } from "./lib/webdriver.mjs";
+import { steps, ui } from "./lib/ui.mjs";
 
 let app;
 let s; // the WebDriver session
+const step = steps(() => s);
+const { $, click, fill, nav, accessible, texts } = ui(() => s);
 before(async () => {
   app = await launch({ name: "first-week" });
   s = app.session;
@@ -21,49 +24,6 @@ after(async () => {
   console.log(axeSummary());
   await app?.close();
 });
-
-// Steps run in order; once one fails, the rest are skipped (they would only fail for the
-// same reason), so the report names the first real failure.
-let broken = null;
-function step(name, fn) {
-  test(name, async (t) => {
-    if (broken) return t.skip(`an earlier step failed: ${broken}`);
-    try {
-      await fn(t);
-    } catch (error) {
-      broken = name;
-      await screenshot(s, `FAILED-${name.replace(/[^a-z0-9]+/gi, "-").slice(0, 40)}`).catch(() => {});
-      throw error;
-    }
-  });
-}
-
-const $ = (css) => waitFor(css, () => s.find(css));
-const click = async (css) => (await $(css)).click();
-/** Replaces the value of the field named `name` (inside `scope`, a CSS prefix) with `value`. */
-async function fill(name, value, scope = "main") {
-  const field = await $(`${scope} [name="${name}"]`);
-  await field.clear();
-  if (value !== "") await field.type(String(value));
-}
-async function nav(screen) {
-  await click(`[data-nav="${screen}"]`);
-  await waitFor(`the ${screen} screen to be current`, async () =>
-    (await (await s.find(`[data-nav="${screen}"]`)).attribute("aria-current")) === "page",
-  );
-}
-/** Fails if axe finds a serious or critical violation on this screen. */
-async function accessible(screen) {
-  const failing = await scanAccessibility(s, screen);
-  assert.deepEqual(
-    failing.map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target).join(", ")}`),
-    [],
-    `axe-core: serious/critical violations on ${screen}`,
-  );
-}
-async function texts(css) {
-  return Promise.all((await s.findAll(css)).map((e) => e.text()));
-}
 
 // A learning curve, lower is better: 20 + 25·e^(−0.25·i), with a little fixed noise.
 const NOISE = [0.4, -0.3, 0.2, -0.5, 0.3, -0.1, 0.2, -0.2, 0.1, -0.3, 0.2, -0.1];

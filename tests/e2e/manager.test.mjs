@@ -16,14 +16,15 @@
 // Hooks (ui/TESTING.md, "One-on-ones"): [data-testid="people|person|trusted-keys|import|bundles|
 // bundle|bundle-view|timeline|timeline-day|timeline-item|agenda|agenda-point|carried|
 // agenda-action|agenda-note|their-questions"], fields by name, buttons by [data-action].
-import { after, before, test } from "node:test";
+import { after, before } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CLI_TIMEOUT_MS, asymBin, axeSummary, launch, scanAccessibility, screenshot } from "./lib/harness.mjs";
+import { CLI_TIMEOUT_MS, asymBin, axeSummary, launch, screenshot } from "./lib/harness.mjs";
 import { waitFor } from "./lib/webdriver.mjs";
+import { steps, ui } from "./lib/ui.mjs";
 
 const PERSON = "Alex Rivera";
 const PASSPHRASE = "orchard-lantern-42";
@@ -116,57 +117,17 @@ before(() => {
 
 let app;
 let s; // the WebDriver session
+const step = steps(() => s);
+const { $, click, fill, nav, accessible, texts } = ui(() => s);
 after(async () => {
   console.log(axeSummary());
   await app?.close();
   rmSync(work, { recursive: true, force: true });
 });
 
-// Steps run in order; once one fails, the rest are skipped, so the report names the first
-// real failure.
-let broken = null;
-function step(name, fn) {
-  test(name, async (t) => {
-    if (broken) return t.skip(`an earlier step failed: ${broken}`);
-    try {
-      await fn(t);
-    } catch (error) {
-      broken = name;
-      if (s) await screenshot(s, `FAILED-${name.replace(/[^a-z0-9]+/gi, "-").slice(0, 40)}`).catch(() => {});
-      throw error;
-    }
-  });
-}
-
-const $ = (css) => waitFor(css, () => s.find(css));
-const click = async (css) => (await $(css)).click();
-async function fill(name, value, scope = "main") {
-  const field = await $(`${scope} [name="${name}"]`);
-  await field.clear();
-  if (value !== "") await field.type(String(value));
-  // WebDriver's clear fires no input event: tell the page the field is empty now.
-  else await s.execute("arguments[0].dispatchEvent(new Event('input', { bubbles: true }));", field);
-}
 /** Scrolls the element matching `css` to the middle of the window (for the screenshots). */
 async function show(css, block = "center") {
   await s.execute("const el = document.querySelector(arguments[0]); if (el) el.scrollIntoView({ block: arguments[1] });", css, block);
-}
-async function nav(screen) {
-  await click(`[data-nav="${screen}"]`);
-  await waitFor(`the ${screen} screen to be current`, async () =>
-    (await (await s.find(`[data-nav="${screen}"]`)).attribute("aria-current")) === "page",
-  );
-}
-async function accessible(screen) {
-  const failing = await scanAccessibility(s, screen);
-  assert.deepEqual(
-    failing.map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target).join(", ")}`),
-    [],
-    `axe-core: serious/critical violations on ${screen}`,
-  );
-}
-async function texts(css) {
-  return Promise.all((await s.findAll(css)).map((e) => e.text()));
 }
 /** Pastes `text` into a field at once, as a paste does (WebKitWebDriver drops typed newlines). */
 async function paste(name, text, scope = "main") {

@@ -9,14 +9,15 @@
 //
 // The journal is prepared quickly with the `asym` CLI (keyring mode, so the window unlocks
 // by itself). Hooks: ui/TESTING.md, "Share".
-import { after, before, test } from "node:test";
+import { after, before } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CLI_TIMEOUT_MS, asymBin, axeSummary, launch, scanAccessibility, screenshot } from "./lib/harness.mjs";
+import { CLI_TIMEOUT_MS, asymBin, axeSummary, launch, screenshot } from "./lib/harness.mjs";
 import { waitFor } from "./lib/webdriver.mjs";
+import { steps, ui } from "./lib/ui.mjs";
 
 const work = mkdtempSync(join(tmpdir(), "asymptote-e2e-share-"));
 const dataDir = join(work, "journal");
@@ -70,6 +71,8 @@ function prepare() {
 
 let app;
 let s; // the WebDriver session
+const step = steps(() => s);
+const { $, click, fill, nav, accessible } = ui(() => s);
 before(async () => {
   prepare();
   app = await launch({ name: "share", dataDir });
@@ -81,43 +84,6 @@ after(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-// Steps run in order; once one fails, the rest are skipped, so the report names the first
-// real failure.
-let broken = null;
-function step(name, fn) {
-  test(name, async (t) => {
-    if (broken) return t.skip(`an earlier step failed: ${broken}`);
-    try {
-      await fn(t);
-    } catch (error) {
-      broken = name;
-      await screenshot(s, `FAILED-${name.replace(/[^a-z0-9]+/gi, "-").slice(0, 40)}`).catch(() => {});
-      throw error;
-    }
-  });
-}
-
-const $ = (css) => waitFor(css, () => s.find(css));
-const click = async (css) => (await $(css)).click();
-async function fill(name, value, scope = "main") {
-  const field = await $(`${scope} [name="${name}"]`);
-  await field.clear();
-  if (value !== "") await field.type(String(value));
-}
-async function nav(screen) {
-  await click(`[data-nav="${screen}"]`);
-  await waitFor(`the ${screen} screen to be current`, async () =>
-    (await (await s.find(`[data-nav="${screen}"]`)).attribute("aria-current")) === "page",
-  );
-}
-async function accessible(screen) {
-  const failing = await scanAccessibility(s, screen);
-  assert.deepEqual(
-    failing.map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target).join(", ")}`),
-    [],
-    `axe-core: serious/critical violations on ${screen}`,
-  );
-}
 async function attrs(css, name) {
   return Promise.all((await s.findAll(css)).map((e) => e.attribute(name)));
 }

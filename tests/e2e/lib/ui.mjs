@@ -19,6 +19,8 @@ export function ui(session) {
     const field = await $(`${scope} [name="${name}"]`);
     await field.clear();
     if (value !== "") await field.type(String(value));
+    // WebDriver's clear fires no input event: tell the page the field is empty now.
+    else await s().execute("arguments[0].dispatchEvent(new Event('input', { bubbles: true }));", field);
   }
 
   /**
