@@ -343,7 +343,7 @@ fn mistakes_are_told_in_one_sentence_and_nothing_is_written() {
         "--out",
         missing.to_str().unwrap(),
     ])
-    .fails_with(1, "Could not read or write");
+    .fails_with(2, "does not exist");
     assert!(!file.exists());
     assert!(
         w.asym(&["--json", "share", "log"])
@@ -406,6 +406,7 @@ fn export_cmd(w: &World, out: &Path) -> Command {
             "2026-12-31",
             "--format",
             "json",
+            "--replace",
             "--out",
         ])
         .arg(out)
@@ -463,4 +464,42 @@ fn a_killed_export_leaves_no_partial_file_and_the_next_run_clears_its_temp() {
         temps(&dir)
     );
     Bundle::from_json(&std::fs::read_to_string(&out).unwrap()).unwrap();
+}
+
+/// The window's rules hold in the CLI too (one use case below both): a taken name is
+/// refused unless `--replace`, and an age passphrase needs eight characters.
+#[test]
+fn export_refuses_a_taken_name_unless_replaced_and_a_short_passphrase() {
+    let w = World::new();
+    journal_a_month(&w);
+    let file = w.tmp().join("taken.md");
+    std::fs::write(&file, b"keep me").unwrap();
+    let base = [
+        "share",
+        "export",
+        "--from",
+        "2026-03-01",
+        "--to",
+        "2026-03-31",
+        "--format",
+        "md",
+    ];
+    let mut args = base.to_vec();
+    args.extend(["--out", file.to_str().unwrap()]);
+    w.asym(&args).fails_with(4, "already exists");
+    assert_eq!(std::fs::read(&file).unwrap(), b"keep me");
+    args.push("--replace");
+    w.asym(&args).ok();
+    assert!(
+        std::fs::read_to_string(&file)
+            .unwrap()
+            .contains("Code review")
+    );
+
+    let enc = w.tmp().join("short.md");
+    let mut args = base.to_vec();
+    args.extend(["--out", enc.to_str().unwrap(), "--encrypt-passphrase"]);
+    w.asym_with(&args, &[("ASYMPTOTE_AGE_PASSPHRASE", "seven77")], None)
+        .fails_with(2, "at least 8 characters");
+    assert!(!enc.exists() && !w.tmp().join("short.md.age").exists());
 }

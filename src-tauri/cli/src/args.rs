@@ -12,8 +12,9 @@ use clap::{Args, Parser, Subcommand};
     long_about = "Asymptote: a private coaching journal for autonomy, mastery and purpose.\n\nThe journal is encrypted at rest; its key lives in your OS keyring (or behind a passphrase). Nothing is ever sent over the network."
 )]
 pub struct Cli {
-    /// The journal's folder (default: your OS's per-user data folder, then Asymptote).
-    #[arg(long, global = true, env = "ASYMPTOTE_DATA_DIR", value_name = "DIR")]
+    /// The journal's folder (else ASYMPTOTE_DATA_DIR, else your OS's per-user data folder,
+    /// then Asymptote).
+    #[arg(long, global = true, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
 
     /// Print machine-readable JSON instead of text.

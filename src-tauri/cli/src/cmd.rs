@@ -26,38 +26,53 @@ fn emit(text: &str) -> Result<()> {
     }
 }
 
+/// Prints `value` as JSON with `--json`, else the text `text` makes.
+pub(crate) fn print<T: Serialize>(
+    json: bool,
+    value: &T,
+    text: impl FnOnce() -> String,
+) -> Result<()> {
+    if json {
+        let s = serde_json::to_string_pretty(value)
+            .map_err(|e| Error::Invalid(format!("Could not write JSON ({e}).")))?;
+        emit(&format!("{s}\n"))
+    } else {
+        let mut t = text();
+        if !t.ends_with('\n') {
+            t.push('\n');
+        }
+        emit(&t)
+    }
+}
+
+/// Opens the journal in `dir`; its passphrase, in passphrase mode only, from
+/// `--passphrase-file`, the environment or a prompt.
+pub(crate) fn open_journal(
+    dir: &std::path::Path,
+    passphrase_file: Option<&std::path::Path>,
+) -> Result<Journal> {
+    usecase::open_journal(dir, &OsKeyring::new(), || {
+        input::passphrase(passphrase_file)
+    })
+}
+
+/// The working folder, against which relative paths are taken.
+pub(crate) fn cwd() -> Option<PathBuf> {
+    std::env::current_dir().ok()
+}
+
 impl Ctx {
     fn print<T: Serialize>(&self, value: &T, text: impl FnOnce() -> String) -> Result<()> {
-        if self.json {
-            let s = serde_json::to_string_pretty(value)
-                .map_err(|e| Error::Invalid(format!("Could not write JSON ({e}).")))?;
-            emit(&format!("{s}\n"))
-        } else {
-            let mut t = text();
-            if !t.ends_with('\n') {
-                t.push('\n');
-            }
-            emit(&t)
-        }
+        print(self.json, value, text)
     }
 
     fn open(&self) -> Result<Journal> {
-        let keys = OsKeyring::new();
-        match Journal::key_mode(&self.dir)? {
-            KeyMode::Keyring => Journal::open(&self.dir, Unlock::Keyring, &keys),
-            KeyMode::Passphrase => {
-                let p = input::passphrase(self.passphrase_file.as_deref())?;
-                Journal::open(&self.dir, Unlock::Passphrase(p), &keys)
-            }
-        }
+        open_journal(&self.dir, self.passphrase_file.as_deref())
     }
 }
 
 pub fn run(cli: Cli) -> Result<()> {
-    let dir = match cli.data_dir {
-        Some(d) => d,
-        None => default_data_dir()?,
-    };
+    let dir = usecase::data_dir(cli.data_dir, std::env::var_os(usecase::DATA_DIR_ENV))?;
     let ctx = Ctx {
         dir,
         json: cli.json,
@@ -108,14 +123,15 @@ struct InitReport<'a> {
 
 fn init(ctx: &Ctx, passphrase: bool) -> Result<()> {
     if Journal::exists(&ctx.dir) {
+        // Before asking for a passphrase that could not be used.
         return Err(Error::AlreadyExists(ctx.dir.clone()));
     }
-    let opts = if passphrase {
-        CreateOptions::passphrase(input::new_passphrase(ctx.passphrase_file.as_deref())?)
+    let passphrase = if passphrase {
+        Some(input::new_passphrase(ctx.passphrase_file.as_deref())?)
     } else {
-        CreateOptions::keyring()
+        None
     };
-    let created = Journal::create(&ctx.dir, opts, &OsKeyring::new())?;
+    let created = usecase::create_journal(&ctx.dir, passphrase, &OsKeyring::new())?;
     let rk = created.recovery_key.display_dangerously();
     let mode = created.journal.mode();
     ctx.print(
@@ -141,14 +157,7 @@ fn init(ctx: &Ctx, passphrase: bool) -> Result<()> {
 fn unlock(ctx: &Ctx, with_recovery: bool, file: Option<PathBuf>) -> Result<()> {
     let journal = if with_recovery {
         let rk = input::recovery_key(file.as_deref())?;
-        match Journal::key_mode(&ctx.dir)? {
-            KeyMode::Keyring => Journal::restore_to_keyring(&ctx.dir, &rk, &OsKeyring::new())?,
-            KeyMode::Passphrase => Journal::open(
-                &ctx.dir,
-                Unlock::RecoveryKey(rk.to_string()),
-                &OsKeyring::new(),
-            )?,
-        }
+        usecase::recover_journal(&ctx.dir, &rk, &OsKeyring::new())?
     } else {
         ctx.open()?
     };

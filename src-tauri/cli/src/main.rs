@@ -6,6 +6,7 @@
 
 mod args;
 mod cmd;
+mod hint;
 mod input;
 mod manager;
 mod render;
@@ -29,14 +30,14 @@ fn main() -> ExitCode {
         Ok(Ok(())) => ExitCode::SUCCESS,
         Ok(Err(e)) => {
             if json {
-                let report = asymptote_core::ErrorReport::from(&e);
+                let report = hint::report(&e);
                 let _ = writeln!(
                     std::io::stderr(),
                     "{}",
                     serde_json::json!({ "error": report })
                 );
             } else {
-                let _ = writeln!(std::io::stderr(), "asym: {e}");
+                let _ = writeln!(std::io::stderr(), "asym: {}", hint::sentence(&e));
             }
             ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(1))
         }

@@ -1,11 +1,12 @@
 //! `asym keys …` (the person's signing key) and `asym manager …` (the manager's side),
 //! plus the helpers `asym share export` uses to sign and encrypt what it writes.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use asymptote_core::manager::{Agenda, AgendaItem, AgendaKind, Timeline};
-use asymptote_core::protect::{self, AgeIdentity, AgeKind, AgeUnlock, PublicKey, Recipient};
+use asymptote_core::protect;
+use asymptote_core::usecase::{self, Encryption, ImportStep, NeedsInput};
 use asymptote_core::*;
 use clap::{Args, Subcommand};
 use serde::Serialize;
@@ -22,7 +23,12 @@ pub enum KeysCmd {
     /// manager (the key pair is made on first use; the secret half stays in the keyring).
     Show,
     /// Write the signing public key to FILE in minisign's .pub format.
-    ExportPublic { file: PathBuf },
+    ExportPublic {
+        file: PathBuf,
+        /// Write over FILE if it exists.
+        #[arg(long)]
+        replace: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -106,33 +112,16 @@ pub struct Opts<'a> {
 }
 
 impl Opts<'_> {
-    fn open(&self) -> Result<Journal> {
-        let keys = OsKeyring::new();
-        match Journal::key_mode(self.dir)? {
-            KeyMode::Keyring => Journal::open(self.dir, Unlock::Keyring, &keys),
-            KeyMode::Passphrase => {
-                let p = input::passphrase(self.passphrase_file)?;
-                Journal::open(self.dir, Unlock::Passphrase(p), &keys)
-            }
-        }
+    pub(crate) fn open(&self) -> Result<Journal> {
+        crate::cmd::open_journal(self.dir, self.passphrase_file)
     }
 
-    fn print<T: Serialize>(&self, value: &T, text: impl FnOnce() -> String) -> Result<()> {
-        let mut s = if self.json {
-            serde_json::to_string_pretty(value)
-                .map_err(|e| Error::Invalid(format!("Could not write JSON ({e}).")))?
-        } else {
-            text()
-        };
-        if !s.ends_with('\n') {
-            s.push('\n');
-        }
-        let mut out = std::io::stdout().lock();
-        match out.write_all(s.as_bytes()).and_then(|_| out.flush()) {
-            Ok(()) => Ok(()),
-            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-            Err(e) => Err(Error::Io("standard output".into(), e)),
-        }
+    pub(crate) fn print<T: Serialize>(
+        &self,
+        value: &T,
+        text: impl FnOnce() -> String,
+    ) -> Result<()> {
+        crate::cmd::print(self.json, value, text)
     }
 }
 
@@ -158,10 +147,16 @@ pub fn keys(o: &Opts, c: KeysCmd) -> Result<()> {
     let file = pk.to_minisign_file();
     let written = match &c {
         KeysCmd::Show => None,
-        KeysCmd::ExportPublic { file: path } => {
-            write_atomic(path, file.as_bytes())?;
-            Some(path.as_path())
-        }
+        KeysCmd::ExportPublic {
+            file: path,
+            replace,
+        } => Some(usecase::trust::save_public_key(
+            &j,
+            &OsKeyring::new(),
+            &path.to_string_lossy(),
+            *replace,
+            crate::cmd::cwd().as_deref(),
+        )?),
     };
     o.print(
         &KeyReport {
@@ -169,7 +164,7 @@ pub fn keys(o: &Opts, c: KeysCmd) -> Result<()> {
             public_key: &pk.base64,
             minisign_pub: file.clone(),
             created,
-            written_to: written,
+            written_to: written.as_deref(),
         },
         || {
             let head = if created {
@@ -177,7 +172,7 @@ pub fn keys(o: &Opts, c: KeysCmd) -> Result<()> {
             } else {
                 ""
             };
-            match written {
+            match &written {
                 Some(p) => format!(
                     "{head}Wrote the signing public key {} to {}.\nHand that file to your manager; they check the fingerprint {} with you.",
                     pk.key_id,
@@ -235,30 +230,19 @@ fn age_passphrase() -> Result<Passphrase> {
     )))
 }
 
-/// The recipient chosen by `--encrypt-to AGE_PUBKEY` / `--encrypt-passphrase`.
-pub fn recipient(encrypt_to: Option<&str>, passphrase: bool) -> Result<Option<Recipient>> {
+/// The encryption chosen by `--encrypt-to AGE_PUBKEY` / `--encrypt-passphrase` (the
+/// passphrase is asked for only then).
+pub fn encryption(encrypt_to: Option<String>, passphrase: bool) -> Result<Encryption> {
     match (encrypt_to, passphrase) {
         (Some(_), true) => Err(Error::Invalid(
             "Choose one of --encrypt-to and --encrypt-passphrase, not both.".into(),
         )),
-        (Some(k), false) => Recipient::age_key(k).map(Some),
-        (None, true) => Recipient::passphrase(new_age_passphrase()?).map(Some),
-        (None, false) => Ok(None),
+        (Some(recipient), false) => Ok(Encryption::AgeKey { recipient }),
+        (None, true) => Ok(Encryption::Passphrase {
+            passphrase: new_age_passphrase()?.expose_dangerously().to_string(),
+        }),
+        (None, false) => Ok(Encryption::None),
     }
-}
-
-/// Exports `sel` as `format` to `path`, encrypted and/or signed, and records the share
-/// (see [`protect::export_protected`]): what `asym share export --sign / --encrypt-to /
-/// --encrypt-passphrase` runs.
-pub fn export_protected(
-    j: &mut Journal,
-    sel: &asymptote_core::export::Selection,
-    format: asymptote_core::export::Format,
-    path: &Path,
-    sign: bool,
-    encrypt: Option<&Recipient>,
-) -> Result<protect::ProtectedExport> {
-    protect::export_protected(j, &OsKeyring::new(), sel, format, path, sign, encrypt)
 }
 
 // --------------------------------------------------------------- manager
@@ -302,12 +286,7 @@ pub fn manager(o: &Opts, c: ManagerCmd) -> Result<()> {
             })
         }
         ManagerCmd::Trust { person, key } => {
-            let text = if Path::new(&key).is_file() {
-                std::fs::read_to_string(&key).map_err(|e| Error::Io(PathBuf::from(&key), e))?
-            } else {
-                key
-            };
-            let pk = PublicKey::parse(&text)?;
+            let pk = usecase::trust::public_key_from(&key, crate::cmd::cwd().as_deref())?;
             let mut j = o.open()?;
             let k = j.manager_trust_key(&person, &pk)?;
             let name = j.manager_person(&person)?.name;
@@ -329,48 +308,40 @@ pub fn manager(o: &Opts, c: ManagerCmd) -> Result<()> {
 }
 
 fn import(o: &Opts, a: ImportArgs) -> Result<()> {
-    let file = std::fs::read(&a.file).map_err(|e| Error::Io(a.file.clone(), e))?;
-    let sig_path = a
-        .sig
-        .clone()
-        .unwrap_or_else(|| protect::with_suffix(&a.file, ".minisig"));
-    let sig = match std::fs::read(&sig_path) {
-        Ok(b) => String::from_utf8(b).map_err(|_| {
-            Error::Invalid(
-                "The signature file is not a minisign signature (.minisig); nothing was imported."
-                    .into(),
-            )
-        })?,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(Error::Invalid(format!(
-                "No signature was found at {} and an unsigned file cannot be trusted, so nothing was imported; give the .minisig file with --sig.",
-                sig_path.display()
-            )));
-        }
-        Err(e) => return Err(Error::Io(sig_path, e)),
-    };
     let mut j = o.open()?;
-    let unlock = match (protect::age_kind(&file), &a.identity) {
-        (None, _) => None,
-        (Some(_), Some(id_path)) => {
-            let text = Zeroizing::new(
-                std::fs::read_to_string(id_path).map_err(|e| Error::Io(id_path.clone(), e))?,
-            );
-            Some(AgeUnlock::Identity(AgeIdentity::parse(&text)?))
+    let request = |passphrase: Option<String>| usecase::ImportRequest {
+        person: a.person.clone(),
+        path: a.file.to_string_lossy().into_owned(),
+        signature_path: a.sig.as_ref().map(|s| s.to_string_lossy().into_owned()),
+        passphrase,
+        identity_path: a
+            .identity
+            .as_ref()
+            .map(|s| s.to_string_lossy().into_owned()),
+    };
+    let cwd = crate::cmd::cwd();
+    let b = match usecase::import_received(&mut j, request(None), cwd.as_deref())? {
+        ImportStep::Imported { bundle } => bundle,
+        ImportStep::Needs {
+            input: NeedsInput::Passphrase,
+        } => {
+            // The signature already passed: a foreign or changed file was refused with no prompt.
+            let p = age_passphrase()?;
+            let again = request(Some(p.expose_dangerously().to_string()));
+            match usecase::import_received(&mut j, again, cwd.as_deref())? {
+                ImportStep::Imported { bundle } => bundle,
+                ImportStep::Needs { input } => return Err(Error::Invalid(input.sentence().into())),
+            }
         }
-        (Some(AgeKind::Passphrase), None) => {
-            // Check the person and signature before asking for a passphrase: a foreign
-            // or changed file is refused without a prompt.
-            j.manager_check_signature(&a.person, &file, &sig)?;
-            Some(AgeUnlock::Passphrase(age_passphrase()?))
-        }
-        (Some(AgeKind::Recipients), None) => {
-            return Err(Error::Invalid(
-                "This file is encrypted to an age key: give your identity file with --identity; nothing was imported.".into(),
+        ImportStep::Needs {
+            input: NeedsInput::Identity,
+        } => {
+            return Err(Error::field(
+                Field::Identity,
+                NeedsInput::Identity.sentence(),
             ));
         }
     };
-    let b = j.manager_import(&a.person, &file, &sig, unlock.as_ref())?;
     o.print(&b, || {
         format!(
             "Imported {}'s bundle {} ({} items{}), signed by their key {}. See it with `asym manager timeline \"{}\"`.",

@@ -1,13 +1,11 @@
 //! `asym share …`: choose what to share with a manager, preview exactly what leaves, write
 //! it in a standard format (optionally signed and age-encrypted), and keep a record.
 
-use std::io::Write;
 use std::path::PathBuf;
 
-use asymptote_core::export::{Exported, Format, Preview, Sections, Selection, ShareRecord};
+use asymptote_core::export::{Format, Preview, Sections, Selection, ShareRecord};
 use asymptote_core::*;
 use clap::{Args, Subcommand};
-use serde::Serialize;
 
 use crate::input;
 use crate::manager::Opts;
@@ -56,9 +54,13 @@ pub struct ExportArgs {
     /// json, md, html, csv or pdf.
     #[arg(long, value_name = "FORMAT")]
     pub format: String,
-    /// The file to write (replaced atomically if it exists).
+    /// The file to write (`.age` is added when encrypted); an existing file is refused
+    /// unless --replace is given.
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
+    /// Write over the file (and its signature) if they exist, atomically.
+    #[arg(long)]
+    pub replace: bool,
     /// Sign the file with this journal's key (minisign format; FILE.minisig beside it).
     #[arg(long)]
     pub sign: bool,
@@ -68,35 +70,6 @@ pub struct ExportArgs {
     /// Encrypt the file with age to a passphrase (ASYMPTOTE_AGE_PASSPHRASE or a prompt).
     #[arg(long)]
     pub encrypt_passphrase: bool,
-}
-
-fn open(o: &Opts) -> Result<Journal> {
-    let keys = OsKeyring::new();
-    match Journal::key_mode(o.dir)? {
-        KeyMode::Keyring => Journal::open(o.dir, Unlock::Keyring, &keys),
-        KeyMode::Passphrase => {
-            let p = input::passphrase(o.passphrase_file)?;
-            Journal::open(o.dir, Unlock::Passphrase(p), &keys)
-        }
-    }
-}
-
-fn print<T: Serialize>(o: &Opts, value: &T, text: impl FnOnce() -> String) -> Result<()> {
-    let mut s = if o.json {
-        serde_json::to_string_pretty(value)
-            .map_err(|e| Error::Invalid(format!("Could not write JSON ({e}).")))?
-    } else {
-        text()
-    };
-    if !s.ends_with('\n') {
-        s.push('\n');
-    }
-    let mut out = std::io::stdout().lock();
-    match out.write_all(s.as_bytes()).and_then(|_| out.flush()) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(Error::Io("standard output".into(), e)),
-    }
 }
 
 fn short(id: Id) -> String {
@@ -165,78 +138,57 @@ fn preview_text(p: &Preview, verb: &str) -> String {
     s
 }
 
-#[derive(Serialize)]
-struct ExportReport<'a> {
-    #[serde(flatten)]
-    exported: &'a Exported,
-    signature: Option<PathBuf>,
-    encrypted: bool,
-}
-
 pub fn share(o: &Opts, c: ShareCmd) -> Result<()> {
     match c {
         ShareCmd::Preview(choose) => {
-            let j = open(o)?;
+            let j = o.open()?;
             let sel = selection(&j, &choose)?;
             let p = j.preview(&sel)?;
-            print(o, &p, || preview_text(&p, "An export would hold"))
+            o.print(&p, || preview_text(&p, "An export would hold"))
         }
         ShareCmd::Export(a) => {
             let format = Format::parse(&a.format)?;
-            let mut j = open(o)?;
-            let sel = selection(&j, &a.choose)?;
-            let protect = a.sign || a.encrypt_to.is_some() || a.encrypt_passphrase;
-            let (exported, signature, encrypted) = if protect {
-                let to = crate::manager::recipient(a.encrypt_to.as_deref(), a.encrypt_passphrase)?;
-                let p = crate::manager::export_protected(
-                    &mut j,
-                    &sel,
-                    format,
-                    &a.out,
-                    a.sign,
-                    to.as_ref(),
-                )?;
-                (
-                    Exported {
-                        path: p.path,
-                        format,
-                        bytes: p.bytes,
-                        preview: p.preview,
-                        record: p.record,
-                    },
-                    p.signature,
-                    p.encrypted,
-                )
-            } else {
-                (j.export(&sel, format, &a.out)?, None, false)
+            let mut j = o.open()?;
+            let selection = selection(&j, &a.choose)?;
+            let cwd = crate::cmd::cwd();
+            let path = a.out.to_string_lossy().into_owned();
+            let encrypted = a.encrypt_to.is_some() || a.encrypt_passphrase;
+            // Refuse a taken name before asking for a passphrase.
+            let plan = usecase::plan_export(&path, encrypted, a.sign, cwd.as_deref())?;
+            usecase::paths::check_targets(&plan.files, a.replace)?;
+            let encryption = crate::manager::encryption(a.encrypt_to, a.encrypt_passphrase)?;
+            let request = usecase::ExportRequest {
+                selection,
+                format,
+                path,
+                sign: a.sign,
+                encryption,
+                replace: a.replace,
             };
-            let report = ExportReport {
-                exported: &exported,
-                signature: signature.clone(),
-                encrypted,
-            };
-            print(o, &report, || {
-                let mut s = preview_text(
-                    &exported.preview,
-                    &format!("Wrote {}", exported.path.display()),
-                );
+            let done = usecase::run_export(&mut j, &OsKeyring::new(), request, cwd.as_deref())?;
+            o.print(&done, || {
+                let mut s = preview_text(&done.preview, &format!("Wrote {}", done.path.display()));
                 s.push_str(&format!(
                     "\n{} bytes, {}{}; recorded as share {} (see `asym share log`).",
-                    exported.bytes,
+                    done.bytes,
                     format.as_str(),
-                    if encrypted { ", age-encrypted" } else { "" },
-                    short(exported.record.id)
+                    if done.encrypted {
+                        ", age-encrypted"
+                    } else {
+                        ""
+                    },
+                    short(done.record.id)
                 ));
-                if let Some(sig) = &signature {
+                if let Some(sig) = &done.signature {
                     s.push_str(&format!("\nSignature: {}", sig.display()));
                 }
                 s
             })
         }
         ShareCmd::Log => {
-            let j = open(o)?;
+            let j = o.open()?;
             let shares: Vec<ShareRecord> = j.shares()?;
-            print(o, &shares, || {
+            o.print(&shares, || {
                 if shares.is_empty() {
                     return "Nothing shared yet.".into();
                 }

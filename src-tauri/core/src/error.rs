@@ -1,8 +1,11 @@
 //! Every way the core can fail, as one enum whose messages a person can act on.
 //!
-//! Messages say what happened and what to do next. They never contain key
-//! material, SQL, or entry text. Each variant has a stable `kind()` so the
-//! desktop window can branch on it and the CLI can map it to an exit code.
+//! Messages say what happened and what to do next, in words that fit every host: the
+//! core never names a CLI flag or a window button. Each host adds its own concrete hint
+//! (`asym`'s `hint.rs`, the window's `CommandError`) from the error's kind and, for bad
+//! input, its [`Field`]. Messages never contain key material, SQL, or entry text. Each
+//! variant has a stable `kind()` so the window can branch on it and the CLI can map it to
+//! an exit code.
 
 use std::path::PathBuf;
 
@@ -10,13 +13,13 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error(
-        "No journal exists in {}. Create one with `asym init`, or point --data-dir at an existing journal.",
+        "No journal exists in {}. Create one there, or choose the folder of an existing journal.",
         .0.display()
     )]
     NoJournal(PathBuf),
 
     #[error(
-        "A journal already exists in {}; nothing was changed. Open it instead, or choose another --data-dir.",
+        "A journal already exists in {}; nothing was changed. Open it instead, or choose another folder.",
         .0.display()
     )]
     AlreadyExists(PathBuf),
@@ -33,12 +36,12 @@ pub enum Error {
     Damaged(PathBuf),
 
     #[error(
-        "The journal's key is not in the system keyring (it may have been deleted, or this is another machine). Nothing was changed; run `asym unlock --recovery-key` to put it back."
+        "The journal's key is not in the system keyring (it may have been deleted, or this is another machine). Nothing was changed; unlock with the recovery key to put it back."
     )]
     KeyMissing,
 
     #[error(
-        "No system keyring is reachable ({0}). Start your desktop's keyring (a Secret Service such as gnome-keyring), or create the journal with `asym init --passphrase` instead."
+        "No system keyring is reachable ({0}). Start your desktop's keyring (a Secret Service such as gnome-keyring), or create the journal with a passphrase instead."
     )]
     NoKeyring(String),
 
@@ -47,9 +50,7 @@ pub enum Error {
     )]
     KeyringLocked(String),
 
-    #[error(
-        "This journal is protected by a passphrase. Give it with --passphrase-file, ASYMPTOTE_PASSPHRASE, or at the prompt."
-    )]
+    #[error("This journal is protected by a passphrase; give it to unlock the journal.")]
     PassphraseNeeded,
 
     #[error(
@@ -65,7 +66,7 @@ pub enum Error {
     )]
     TooNew(i64),
 
-    #[error("No {kind} matches `{id}`. Check the id with `asym {kind} list`.")]
+    #[error("No {kind} matches `{id}`; check the id and try again.")]
     NotFound { kind: &'static str, id: String },
 
     #[error("`{id}` matches more than one {kind}. Give more of the id.")]
@@ -73,6 +74,17 @@ pub enum Error {
 
     #[error("{0}")]
     Invalid(String),
+
+    /// Bad input in one field: the window shows `message` beside that field, the CLI
+    /// names its own option for it.
+    #[error("{message}")]
+    Field { field: Field, message: String },
+
+    #[error(
+        "{} already exists; nothing was written. Choose another name, or replace it.",
+        .0.display()
+    )]
+    Exists(PathBuf),
 
     #[error("Could not read or write {path}: {1}.", path = .0.display())]
     Io(PathBuf, std::io::Error),
@@ -83,7 +95,7 @@ pub enum Error {
     Database(String),
 
     #[error(
-        "No per-user data folder is known on this system. Give one with --data-dir or ASYMPTOTE_DATA_DIR."
+        "No per-user data folder is known on this system; choose the journal's folder yourself."
     )]
     NoDataDir,
 }
@@ -105,7 +117,8 @@ impl Error {
             Error::TooNew(_) => "too_new",
             Error::NotFound { .. } => "not_found",
             Error::Ambiguous { .. } => "ambiguous",
-            Error::Invalid(_) => "invalid",
+            Error::Invalid(_) | Error::Field { .. } => "invalid",
+            Error::Exists(_) => "exists",
             Error::Io(..) => "io",
             Error::Database(_) => "database",
             Error::NoDataDir => "no_data_dir",
@@ -116,9 +129,9 @@ impl Error {
     /// let scripts tell a wrong key from a damaged file.
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Invalid(_) | Error::BadRecoveryKey(_) => 2,
+            Error::Invalid(_) | Error::Field { .. } | Error::BadRecoveryKey(_) => 2,
             Error::NoJournal(_) => 3,
-            Error::AlreadyExists(_) => 4,
+            Error::AlreadyExists(_) | Error::Exists(_) => 4,
             Error::NotFound { .. } | Error::Ambiguous { .. } => 5,
             Error::WrongKey => 10,
             Error::Damaged(_) | Error::BadMetadata(..) => 11,
@@ -133,6 +146,22 @@ impl Error {
 
     pub(crate) fn invalid(msg: impl Into<String>) -> Self {
         Error::Invalid(msg.into())
+    }
+
+    /// Bad input in `field`, said in one sentence.
+    pub fn field(field: Field, msg: impl Into<String>) -> Self {
+        Error::Field {
+            field,
+            message: msg.into(),
+        }
+    }
+
+    /// The input field at fault, for an error about one.
+    pub fn field_at_fault(&self) -> Option<Field> {
+        match self {
+            Error::Field { field, .. } => Some(*field),
+            _ => None,
+        }
     }
 }
 
@@ -163,19 +192,63 @@ impl From<rusqlite::Error> for Error {
 /// The core's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// A serializable `{kind, message}` for crossing IPC or printing as JSON.
+/// The input a person gave that an error is about. Hosts map it to their own words: the
+/// window to the field on screen, the CLI to its option.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    /// Where a file is written or read.
+    Path,
+    /// A detached signature file.
+    Signature,
+    /// An age identity file.
+    Identity,
+    /// A passphrase to encrypt to or decrypt with.
+    Passphrase,
+    /// An age public key to encrypt to.
+    Recipient,
+    /// A signing public key to trust.
+    Key,
+    /// The first day of a period.
+    From,
+    /// The last day of a period.
+    To,
+    /// A practice session's challenge.
+    Challenge,
+    /// The number of attempts.
+    Attempts,
+    /// The number of successes.
+    Successes,
+    /// An item id typed by the person.
+    Id,
+}
+
+/// A serializable `{kind, message, field?}` for crossing IPC or printing as JSON.
 #[derive(Debug, Clone, serde::Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct ErrorReport {
     pub kind: &'static str,
     pub message: String,
+    /// The field at fault, for bad input in one field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub field: Option<Field>,
+}
+
+impl ErrorReport {
+    /// The report of `e` with a host's own wording of the message.
+    pub fn worded(e: &Error, message: String) -> Self {
+        ErrorReport {
+            kind: e.kind(),
+            message,
+            field: e.field_at_fault(),
+        }
+    }
 }
 
 impl From<&Error> for ErrorReport {
     fn from(e: &Error) -> Self {
-        ErrorReport {
-            kind: e.kind(),
-            message: e.to_string(),
-        }
+        ErrorReport::worded(e, e.to_string())
     }
 }

@@ -90,6 +90,9 @@ pub struct Journal {
     pub(crate) conn: Connection,
     dir: PathBuf,
     meta: JournalMeta,
+    /// Kept (zeroized on drop) so [`Journal::another_connection`] can open a second
+    /// connection without asking for the key again; SQLCipher holds it in memory anyway.
+    key: DbKey,
 }
 
 impl std::fmt::Debug for Journal {
@@ -173,6 +176,7 @@ impl Journal {
                     conn,
                     dir: dir.to_path_buf(),
                     meta,
+                    key,
                 },
                 recovery_key: recovery,
             }),
@@ -201,6 +205,7 @@ impl Journal {
             conn,
             dir: dir.to_path_buf(),
             meta,
+            key,
         })
     }
 
@@ -228,6 +233,7 @@ impl Journal {
             conn,
             dir: dir.to_path_buf(),
             meta,
+            key,
         })
     }
 
@@ -275,6 +281,22 @@ impl Journal {
                 Ok(())
             }
         }
+    }
+
+    /// A second, independent connection to the same journal (WAL lets it read while the
+    /// first writes, and SQLite's busy timeout orders their writes). A host runs slow work
+    /// — a ten-year export, every curve — on one connection and typing on the other, so
+    /// neither waits for the other. No key is asked for and none leaves the core.
+    pub fn another_connection(&self) -> Result<Journal> {
+        let key = DbKey::from_bytes(self.key.expose_bytes_dangerously())
+            .ok_or_else(|| Error::invalid("The journal's key has an unexpected length."))?;
+        let conn = store::open_connection(&self.dir.join(DB_FILE), &key, false)?;
+        Ok(Journal {
+            conn,
+            dir: self.dir.clone(),
+            meta: self.meta.clone(),
+            key,
+        })
     }
 
     pub fn dir(&self) -> &Path {

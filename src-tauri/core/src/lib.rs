@@ -26,13 +26,14 @@ pub mod protect;
 mod repo;
 pub mod secret;
 mod store;
+pub mod usecase;
 pub mod vault;
 
 /// The science engine, re-exported so callers use the same version.
 pub use asymptote_science as science;
 pub use domain::*;
 pub use drafts::Draft;
-pub use error::{Error, ErrorReport, Result};
+pub use error::{Error, ErrorReport, Field, Result};
 pub use fsutil::write_atomic;
 pub use journal::{CreateOptions, Created, ItemCounts, Journal, Status, Unlock, default_data_dir};
 pub use keystore::{KeyStore, MemoryKeyStore, NoKeyStore, OsKeyring, SERVICE as KEYRING_SERVICE};

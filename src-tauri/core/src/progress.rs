@@ -324,7 +324,7 @@ fn compute(l: Loaded, axis: Option<PracticeAxis>, history: &[Rating]) -> Progres
     let mut explanation = Vec::new();
     let result: std::result::Result<CurveFit, Refusal> = if points.is_empty() {
         explanation.push(format!(
-            "No performance values yet: log sessions with a measured value (--performance) and the curve appears after {} of them.",
+            "No performance values yet: log sessions with a measured performance and the curve appears after {} of them.",
             curves::MIN_POINTS
         ));
         Err(Refusal::TooFewPoints {
@@ -426,7 +426,13 @@ fn calibrate(c: &Challenge, rows: &[Row], last: Option<Rating>, history: &[Ratin
     };
     match (current, suggested) {
         (Some(d), Some(s)) => {
-            let verb = if s > d { "raise" } else if s < d { "lower" } else { "keep" };
+            let verb = if s > d {
+                "raise"
+            } else if s < d {
+                "lower"
+            } else {
+                "keep"
+            };
             explanation.push(format!(
                 "To stay near {:.0} % success, {verb} the difficulty from {} to about {} next time (a weighted up-down staircase).",
                 c.target_rate * 100.0,
@@ -435,7 +441,7 @@ fn calibrate(c: &Challenge, rows: &[Row], last: Option<Rating>, history: &[Ratin
             ));
         }
         (None, _) if classification.is_some() => explanation.push(
-            "Record the difficulty of your sessions (--difficulty) to get a suggested next difficulty.".into(),
+            "Record the difficulty of your sessions to get a suggested next difficulty.".into(),
         ),
         _ => {}
     }

@@ -281,7 +281,7 @@ impl PublicKey {
     pub fn parse(text: &str) -> Result<Self> {
         let bad = || {
             Error::invalid(
-                "That is not a minisign public key; give the .pub file or its long line starting with RW (from `asym keys show`).",
+                "That is not a minisign public key; give the whole .pub file, or its long line starting with RW.",
             )
         };
         let line = text
@@ -402,7 +402,7 @@ impl SigningKey {
                 Ok((k, true))
             }
             Err(Error::KeyMissing) => Err(Error::invalid(
-                "This journal has no signing key yet; run `asym keys show` to make one.",
+                "This journal has no signing key yet; show the signing key once to make one.",
             )),
             Err(e) => Err(keyring_for_signing(e)),
         }

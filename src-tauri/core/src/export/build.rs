@@ -28,9 +28,10 @@ impl Journal {
         if t.parse::<Id>().is_err()
             && (t.len() < 4 || !t.chars().all(|c| c.is_ascii_hexdigit() || c == '-'))
         {
-            return Err(Error::invalid(format!(
-                "`{text}` is not an item id; give at least 4 characters of one (see `asym day` or `asym search --json`)."
-            )));
+            return Err(Error::field(
+                crate::error::Field::Id,
+                format!("`{text}` is not an item id; give at least 4 characters of one."),
+            ));
         }
         let mut found = Vec::new();
         for kind in [
@@ -55,9 +56,10 @@ impl Journal {
         }
         match found.as_slice() {
             [one] => Ok(*one),
-            [] => Err(Error::invalid(format!(
-                "No item matches `{text}`; check the id with `asym day` or `asym search`."
-            ))),
+            [] => Err(Error::field(
+                crate::error::Field::Id,
+                format!("No item matches `{text}`; check the id and try again."),
+            )),
             _ => Err(Error::Ambiguous {
                 kind: "item",
                 id: text.to_string(),
@@ -115,10 +117,13 @@ impl Journal {
 
     fn bundle_from(&self, all: &Everything, sel: &Selection, fit: bool) -> Result<Bundle> {
         if sel.from > sel.to {
-            return Err(Error::invalid(format!(
-                "The range ends ({}) before it starts ({}); give --from before --to.",
-                sel.to, sel.from
-            )));
+            return Err(Error::field(
+                crate::error::Field::To,
+                format!(
+                    "The period ends ({}) before it starts ({}); put the first day before the last.",
+                    sel.to, sel.from
+                ),
+            ));
         }
         let picked: HashSet<Id> = sel.picked.iter().copied().collect();
         let excluded: HashSet<Id> = sel.excluded.iter().copied().collect();
@@ -345,22 +350,22 @@ impl Journal {
 
     /// Builds, renders and writes an export atomically, then records the share.
     pub fn export(&mut self, sel: &Selection, format: Format, path: &Path) -> Result<Exported> {
-        let bundle = self.build_bundle(sel)?;
-        bundle.refuse_if_empty()?;
-        let bytes = format.render(&bundle)?;
-        clean_stale_temps(path);
-        crate::fsutil::write_atomic(path, &bytes)?;
-        let file_name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let record = self.record_share(&bundle, format, &file_name, &bytes)?;
-        Ok(Exported {
-            path: path.to_path_buf(),
+        // The one export pipeline, with no signature and no encryption (no key is read).
+        let done = crate::protect::export_protected(
+            self,
+            &crate::keystore::NoKeyStore,
+            sel,
             format,
-            bytes: bytes.len(),
-            preview: Preview::of(&bundle).for_format(format),
-            record,
+            path,
+            false,
+            None,
+        )?;
+        Ok(Exported {
+            path: done.path,
+            format,
+            bytes: done.bytes,
+            preview: done.preview,
+            record: done.record,
         })
     }
 }
@@ -460,47 +465,7 @@ fn summarize(p: &Progress, target_rate: f64) -> ProgressSummary {
     }
 }
 
-/// Removes temporary files a killed export left next to `path`: `write_atomic` names them
-/// `.NAME.tmp-PID`, so one whose process no longer runs (no `/proc/PID` on Linux; elsewhere,
-/// older than an hour) is stale. A kill mid-write leaves only such a file, never a partial
-/// `path`.
-pub fn clean_stale_temps(path: &Path) {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let Some(name) = path.file_name().map(|n| n.to_string_lossy().into_owned()) else {
-        return;
-    };
-    let prefix = format!(".{name}.tmp-");
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let fname = e.file_name().to_string_lossy().into_owned();
-        let Some(pid) = fname.strip_prefix(&prefix) else {
-            continue;
-        };
-        let Ok(pid) = pid.parse::<u32>() else {
-            continue;
-        };
-        if pid == std::process::id() {
-            continue;
-        }
-        let stale = if Path::new("/proc/self").exists() {
-            !Path::new(&format!("/proc/{pid}")).exists()
-        } else {
-            e.metadata()
-                .and_then(|m| m.modified())
-                .ok()
-                .and_then(|t| t.elapsed().ok())
-                .is_some_and(|age| age.as_secs() > 3600)
-        };
-        if stale {
-            let _ = std::fs::remove_file(e.path());
-        }
-    }
-}
+pub use crate::fsutil::clean_stale_temps;
 
 /// Every item of the journal, read once for a bundle and its candidates.
 struct Everything {
