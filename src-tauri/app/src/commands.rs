@@ -66,6 +66,21 @@ where
     .await
 }
 
+/// Slow work on the worker connection off the main thread: reads of the whole journal,
+/// exports, curve fits. Typing (on the other connection) does not wait for it.
+pub(crate) async fn slow<T, F>(shell: &State<'_, SharedShell>, work: F) -> CommandResult<T>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut Journal) -> asymptote_core::Result<T> + Send + 'static,
+{
+    off_main(shell, move |shell| {
+        let mut guard = shell.worker();
+        let journal = guard.as_mut().ok_or_else(CommandError::locked)?;
+        Ok(work(journal)?)
+    })
+    .await
+}
+
 /// What the window needs to know before it can show anything.
 #[derive(Debug, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
@@ -113,19 +128,10 @@ pub async fn create_journal(
 ) -> CommandResult<CreatedJournal> {
     off_main(&shell, move |shell| {
         let dir = shell.data_dir()?;
-        let opts = match passphrase {
-            Some(p) if p.trim().is_empty() => {
-                return Err(CommandError::new(
-                    "invalid",
-                    "A passphrase cannot be empty. Choose one you will remember.",
-                ));
-            }
-            Some(p) => CreateOptions::passphrase(Passphrase::new(p)),
-            None => CreateOptions::keyring(),
-        };
-        let created = Journal::create(dir, opts, &OsKeyring::new())?;
+        let passphrase = passphrase.map(Passphrase::new);
+        let created = usecase::create_journal(dir, passphrase, &OsKeyring::new())?;
         let recovery_key = created.recovery_key.display_dangerously().to_string();
-        shell.opened(created.journal);
+        shell.opened(created.journal)?;
         eprintln!("asymptote: journal created");
         Ok(CreatedJournal { recovery_key })
     })
@@ -140,11 +146,10 @@ pub async fn unlock(
 ) -> CommandResult<()> {
     off_main(&shell, move |shell| {
         let dir = shell.data_dir()?;
-        let how = match passphrase {
-            Some(p) => Unlock::Passphrase(Passphrase::new(p)),
-            None => Unlock::Keyring,
-        };
-        shell.opened(Journal::open(dir, how, &OsKeyring::new())?);
+        let given = passphrase
+            .map(Passphrase::new)
+            .ok_or(asymptote_core::Error::PassphraseNeeded);
+        shell.opened(usecase::open_journal(dir, &OsKeyring::new(), || given)?)?;
         eprintln!("asymptote: journal unlocked");
         Ok(())
     })
@@ -157,12 +162,11 @@ pub async fn unlock(
 pub async fn recover(shell: State<'_, SharedShell>, recovery_key: String) -> CommandResult<()> {
     off_main(&shell, move |shell| {
         let dir = shell.data_dir()?;
-        let keys = OsKeyring::new();
-        let journal = match Journal::key_mode(dir)? {
-            KeyMode::Keyring => Journal::restore_to_keyring(dir, &recovery_key, &keys)?,
-            KeyMode::Passphrase => Journal::open(dir, Unlock::RecoveryKey(recovery_key), &keys)?,
-        };
-        shell.opened(journal);
+        shell.opened(usecase::recover_journal(
+            dir,
+            &recovery_key,
+            &OsKeyring::new(),
+        )?)?;
         eprintln!("asymptote: journal unlocked");
         Ok(())
     })
@@ -464,7 +468,7 @@ pub async fn progress(
     id: Id,
     axis: Option<PracticeAxis>,
 ) -> CommandResult<ProgressView> {
-    read(&shell, move |j| {
+    slow(&shell, move |j| {
         j.progress(id, axis).map(ProgressView::from)
     })
     .await
@@ -475,7 +479,7 @@ pub async fn progress_all(
     shell: State<'_, SharedShell>,
     axis: Option<PracticeAxis>,
 ) -> CommandResult<Vec<ProgressView>> {
-    read(&shell, move |j| {
+    slow(&shell, move |j| {
         Ok(j.progress_all(axis)?
             .into_iter()
             .map(ProgressView::from)

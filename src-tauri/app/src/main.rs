@@ -21,17 +21,24 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Instant;
 
-use asymptote_core::{Journal, default_data_dir};
+use asymptote_core::{Field, Journal, usecase};
 use serde::Serialize;
 use tauri::Manager;
 
 use crate::settings::Settings;
 
 /// What the window shares between commands: where the journal lives and, once unlocked,
-/// the one open connection to it (opened once, not per command) and its settings.
+/// two open connections to it (opened once, not per command) and its settings.
+///
+/// **Invariant:** no lock is held across slow work that typing waits for. Commands that
+/// read the whole journal or render files (exports, previews, every curve) run on the
+/// `worker` connection; everything else — adding and editing, drafts, the day — on
+/// `journal`. SQLite's WAL lets the two read and write side by side (`benches/concurrency.rs`
+/// in the core measures it).
 pub struct Shell {
     data_dir: Result<PathBuf, CommandError>,
     journal: Mutex<Option<Journal>>,
+    worker: Mutex<Option<Journal>>,
     settings: Mutex<Settings>,
     started: Instant,
     ready: AtomicBool,
@@ -56,6 +63,7 @@ impl Shell {
         Shell {
             data_dir,
             journal: Mutex::new(None),
+            worker: Mutex::new(None),
             settings: Mutex::new(Settings::default()),
             started,
             ready: AtomicBool::new(false),
@@ -70,15 +78,24 @@ impl Shell {
         take(&self.journal)
     }
 
-    /// Keeps the newly opened journal and reads its settings.
-    fn opened(&self, journal: Journal) {
-        *take(&self.settings) = Settings::load(&journal);
-        *self.journal() = Some(journal);
+    /// The connection for slow work (see [`Shell`]).
+    fn worker(&self) -> MutexGuard<'_, Option<Journal>> {
+        take(&self.worker)
     }
 
-    /// Drops the journal (its connection and key) and forgets its settings.
+    /// Keeps the newly opened journal, opens its second connection, reads its settings.
+    fn opened(&self, journal: Journal) -> Result<(), CommandError> {
+        let worker = journal.another_connection()?;
+        *take(&self.settings) = Settings::load(&journal);
+        *self.worker() = Some(worker);
+        *self.journal() = Some(journal);
+        Ok(())
+    }
+
+    /// Drops both connections (and the key) and forgets the settings.
     fn locked(&self) {
         self.journal().take();
+        self.worker().take();
         *take(&self.settings) = Settings::default();
     }
 
@@ -99,12 +116,16 @@ impl Shell {
 }
 
 /// An error as the web front end sees it. `kind` is stable snake_case to branch on;
-/// `message` is one sentence for a person, never holding key material or entry text.
+/// `message` is one sentence for a person, never holding key material or entry text;
+/// `field`, for bad input, names the field to show it beside.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct CommandError {
     kind: &'static str,
     message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    field: Option<Field>,
 }
 
 impl CommandError {
@@ -112,6 +133,7 @@ impl CommandError {
         Self {
             kind,
             message: message.into(),
+            field: None,
         }
     }
 
@@ -133,7 +155,7 @@ impl CommandError {
 impl From<asymptote_core::Error> for CommandError {
     fn from(error: asymptote_core::Error) -> Self {
         use asymptote_core::Error;
-        // The core's not-found sentence points at the CLI's `list`; say it for the window.
+        // The core says what happened for any host; the window adds where to act in it.
         let message = match &error {
             Error::NotFound {
                 kind: "manager person",
@@ -143,9 +165,17 @@ impl From<asymptote_core::Error> for CommandError {
                 "That {} is no longer in the journal (it may have been deleted elsewhere); the screen will show what is there now.",
                 kind.replace('_', " ")
             ),
+            Error::Exists(_) => format!("{error} (Tick Replace to write over it.)"),
+            Error::NoDataDir => {
+                format!("{error} (Start Asymptote with --data-dir DIR, or set ASYMPTOTE_DATA_DIR.)")
+            }
             _ => error.to_string(),
         };
-        Self::new(error.kind(), message)
+        Self {
+            kind: error.kind(),
+            message,
+            field: error.field_at_fault(),
+        }
     }
 }
 
@@ -166,11 +196,9 @@ enum Launch {
     Window(Option<PathBuf>),
 }
 
-/// The data folder: `--data-dir DIR`, else `ASYMPTOTE_DATA_DIR`, else the core's default.
-fn parse_args(
-    mut args: impl Iterator<Item = String>,
-    env: Option<String>,
-) -> Result<Launch, String> {
+/// The data folder the command line names (`--data-dir DIR`), if any; which folder is
+/// used in the end is the core's rule (`usecase::data_dir`).
+fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Launch, String> {
     let mut chosen = None;
     while let Some(arg) = args.next() {
         if arg == "--data-dir" {
@@ -184,16 +212,12 @@ fn parse_args(
             return Err(format!("Unknown argument `{arg}`."));
         }
     }
-    let chosen = chosen.or_else(|| env.filter(|v| !v.is_empty()).map(PathBuf::from));
     Ok(Launch::Window(chosen))
 }
 
 fn main() {
     let started = Instant::now();
-    let launch = parse_args(
-        std::env::args().skip(1),
-        std::env::var("ASYMPTOTE_DATA_DIR").ok(),
-    );
+    let launch = parse_args(std::env::args().skip(1));
     let chosen = match launch {
         Ok(Launch::Window(chosen)) => chosen,
         Ok(Launch::Help) => {
@@ -205,10 +229,8 @@ fn main() {
             std::process::exit(2);
         }
     };
-    let data_dir = match chosen {
-        Some(dir) => Ok(dir),
-        None => default_data_dir().map_err(CommandError::from),
-    };
+    let data_dir = usecase::data_dir(chosen, std::env::var_os(usecase::DATA_DIR_ENV))
+        .map_err(CommandError::from);
     let shell: SharedShell = Arc::new(Shell::new(data_dir, started));
 
     use commands::*;
@@ -276,6 +298,8 @@ fn main() {
             set_settings,
             share::share_preview,
             share::share_export,
+            share::plan_export,
+            share::export_path_for_format,
             share::share_log,
             share::signing_key,
             share::save_signing_key,
@@ -316,34 +340,19 @@ mod tests {
     }
 
     #[test]
-    fn data_dir_flag_beats_the_environment() {
-        assert_eq!(
-            parse_args(args(&["--data-dir", "/a"]), Some("/b".into())),
-            window("/a")
-        );
-        assert_eq!(
-            parse_args(args(&["--data-dir=/c"]), Some("/b".into())),
-            window("/c")
-        );
-    }
-
-    #[test]
-    fn environment_is_used_when_no_flag_and_ignored_when_empty() {
-        assert_eq!(parse_args(args(&[]), Some("/b".into())), window("/b"));
-        assert_eq!(
-            parse_args(args(&[]), Some(String::new())),
-            Ok(Launch::Window(None))
-        );
-        assert_eq!(parse_args(args(&[]), None), Ok(Launch::Window(None)));
+    fn the_data_dir_flag_is_read_in_both_spellings() {
+        assert_eq!(parse_args(args(&["--data-dir", "/a"])), window("/a"));
+        assert_eq!(parse_args(args(&["--data-dir=/c"])), window("/c"));
+        assert_eq!(parse_args(args(&[])), Ok(Launch::Window(None)));
     }
 
     #[test]
     fn bad_arguments_are_refused_with_a_reason() {
-        let missing = parse_args(args(&["--data-dir"]), None);
+        let missing = parse_args(args(&["--data-dir"]));
         assert!(matches!(missing, Err(m) if m.contains("needs a folder")));
-        let unknown = parse_args(args(&["--frobnicate"]), None);
+        let unknown = parse_args(args(&["--frobnicate"]));
         assert!(matches!(unknown, Err(m) if m.contains("--frobnicate")));
-        assert_eq!(parse_args(args(&["--help"]), None), Ok(Launch::Help));
+        assert_eq!(parse_args(args(&["--help"])), Ok(Launch::Help));
     }
 
     #[test]
@@ -368,5 +377,12 @@ mod tests {
         assert_eq!(json["kind"], "locked");
         assert!(json["message"].as_str().is_some_and(|m| !m.is_empty()));
         assert_eq!(json.as_object().map(|o| o.len()), Some(2));
+        let bad = CommandError::from(asymptote_core::Error::field(
+            Field::Passphrase,
+            "Too short.",
+        ));
+        let json = serde_json::to_value(bad).expect("serializes");
+        assert_eq!(json["field"], "passphrase");
+        assert_eq!(json["kind"], "invalid");
     }
 }

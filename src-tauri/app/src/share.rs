@@ -9,21 +9,21 @@
 //! **Invariant:** nothing here overwrites a file unless the person said so (`replace`),
 //! and an import writes nothing unless every check passes (the core's rule).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use asymptote_core::export::{Format, Preview, PreviewItem, Selection, ShareRecord};
 use asymptote_core::manager::{Agenda, AgendaItem, Person, ReceivedBundle, Timeline, TrustedKey};
-use asymptote_core::protect::{
-    self, AgeIdentity, AgeKind, AgeUnlock, ProtectedExport, PublicKey, Recipient,
+use asymptote_core::protect::{self, ProtectedExport};
+use asymptote_core::usecase::{
+    self, ExportPlan, ExportRequest, ImportRequest, ImportStep, NeedsInput,
 };
-use asymptote_core::{Error, Id, OsKeyring, Passphrase};
+use asymptote_core::{Error, Id, OsKeyring};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Manager, State};
 use tauri_plugin_dialog::DialogExt;
-use zeroize::Zeroizing;
 
-use crate::commands::{SharedShell, off_main, read, write};
+use crate::commands::{SharedShell, off_main, read, slow, write};
 use crate::{CommandError, CommandResult};
 
 // ------------------------------------------------------------------ the person's side
@@ -43,7 +43,7 @@ pub async fn share_preview(
     selection: Selection,
     format: Format,
 ) -> CommandResult<SharePreview> {
-    read(&shell, move |j| {
+    slow(&shell, move |j| {
         let (preview, candidates) = j.preview_with_candidates(&selection)?;
         Ok(SharePreview {
             preview: preview.for_format(format),
@@ -53,115 +53,17 @@ pub async fn share_preview(
     .await
 }
 
-/// How an export is encrypted with age.
-#[derive(Debug, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum Encryption {
-    None,
-    /// To a passphrase the manager will type (`age -d`).
-    Passphrase {
-        passphrase: String,
-    },
-    /// To the manager's age public key (`age1…`).
-    AgeKey {
-        recipient: String,
-    },
+/// The files an export to `path` would write, and those already there: shown before
+/// anything is written (the core's rule for `.age` and `.minisig`).
+#[tauri::command]
+pub fn plan_export(path: String, encrypted: bool, signed: bool) -> CommandResult<ExportPlan> {
+    Ok(usecase::plan_export(&path, encrypted, signed, None)?)
 }
 
-/// An export as the window asks for it.
-#[derive(Debug, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-pub struct ExportRequest {
-    pub selection: Selection,
-    pub format: Format,
-    /// Where to write: an absolute path, or one starting with `~/`.
-    pub path: String,
-    /// Sign with the journal's signing key (a `.minisig` file beside the export).
-    pub sign: bool,
-    pub encryption: Encryption,
-    /// Replace files already there; otherwise an existing file is refused.
-    pub replace: bool,
-}
-
-fn home() -> Option<PathBuf> {
-    std::env::var_os("HOME")
-        .or_else(|| std::env::var_os("USERPROFILE"))
-        .map(PathBuf::from)
-        .filter(|p| p.is_absolute())
-}
-
-/// A path typed by the person: absolute, or `~/…`. One sentence when it is not usable.
-fn typed_path(text: &str, what: &str) -> CommandResult<PathBuf> {
-    let t = text.trim();
-    if t.is_empty() {
-        return Err(CommandError::new(
-            "invalid",
-            format!("Give the {what}'s path, or choose it with Choose…."),
-        ));
-    }
-    let p = match t.strip_prefix("~/") {
-        Some(rest) => home().map(|h| h.join(rest)).ok_or_else(|| {
-            CommandError::new(
-                "invalid",
-                "Your home folder is unknown; give the full path.",
-            )
-        })?,
-        None => PathBuf::from(t),
-    };
-    if !p.is_absolute() {
-        return Err(CommandError::new(
-            "invalid",
-            format!("“{t}” is not a full path; give one starting with / or ~/, or use Choose…."),
-        ));
-    }
-    Ok(p)
-}
-
-/// The files an export will write (the core's rule): the file, then its signature.
-fn export_targets(path: &Path, encrypted: bool, signed: bool) -> Vec<PathBuf> {
-    let (out, sig) = protect::protected_paths(path, encrypted, signed);
-    std::iter::once(out).chain(sig).collect()
-}
-
-/// Refuses when the folder is missing or a target exists and `replace` is off.
-fn check_targets(targets: &[PathBuf], replace: bool) -> CommandResult<()> {
-    if let Some(first) = targets.first() {
-        match first.parent() {
-            Some(dir) if dir.is_dir() => {}
-            Some(dir) => {
-                return Err(CommandError::new(
-                    "invalid",
-                    format!(
-                        "The folder {} does not exist; choose another place, nothing was written.",
-                        dir.display()
-                    ),
-                ));
-            }
-            None => {
-                return Err(CommandError::new(
-                    "invalid",
-                    "Give a file name, not a folder.",
-                ));
-            }
-        }
-        if first.is_dir() {
-            return Err(CommandError::new(
-                "invalid",
-                format!("{} is a folder; add a file name.", first.display()),
-            ));
-        }
-    }
-    if !replace && let Some(t) = targets.iter().find(|t| t.exists()) {
-        return Err(CommandError::new(
-            "exists",
-            format!(
-                "{} already exists; choose another name or tick Replace, nothing was written.",
-                t.display()
-            ),
-        ));
-    }
-    Ok(())
+/// The typed path moved to another format: its export extension follows the format.
+#[tauri::command]
+pub fn export_path_for_format(path: String, format: Format) -> String {
+    usecase::export::path_for_format(&path, format)
 }
 
 #[tauri::command]
@@ -169,35 +71,9 @@ pub async fn share_export(
     shell: State<'_, SharedShell>,
     request: ExportRequest,
 ) -> CommandResult<ProtectedExport> {
-    let path = typed_path(&request.path, "file")?;
-    let recipient = match request.encryption {
-        Encryption::None => None,
-        Encryption::Passphrase { passphrase } => {
-            if passphrase.trim().chars().count() < 8 {
-                return Err(CommandError::new(
-                    "invalid",
-                    "A passphrase to encrypt to needs at least 8 characters; nothing was written.",
-                ));
-            }
-            Some(Recipient::passphrase(Passphrase::new(passphrase))?)
-        }
-        Encryption::AgeKey { recipient } => Some(Recipient::age_key(&recipient)?),
-    };
-    check_targets(
-        &export_targets(&path, recipient.is_some(), request.sign),
-        request.replace,
-    )?;
-    let (selection, format, sign) = (request.selection, request.format, request.sign);
-    write(&shell, move |j| {
-        let done = protect::export_protected(
-            j,
-            &OsKeyring::new(),
-            &selection,
-            format,
-            &path,
-            sign,
-            recipient.as_ref(),
-        )?;
+    slow(&shell, move |j| {
+        let format = request.format;
+        let done = usecase::run_export(j, &OsKeyring::new(), request, None)?;
         eprintln!("asymptote: exported {}", format.as_str());
         Ok(done)
     })
@@ -246,12 +122,9 @@ pub async fn save_signing_key(
     path: String,
     replace: bool,
 ) -> CommandResult<String> {
-    let path = typed_path(&path, "key file")?;
-    check_targets(std::slice::from_ref(&path), replace)?;
     read(&shell, move |j| {
-        let (pk, _) = protect::journal_public_key(j, &OsKeyring::new())?;
-        asymptote_core::write_atomic(&path, pk.to_minisign_file().as_bytes())?;
-        Ok(path.display().to_string())
+        let written = usecase::trust::save_public_key(j, &OsKeyring::new(), &path, replace, None)?;
+        Ok(written.display().to_string())
     })
     .await
 }
@@ -270,7 +143,7 @@ pub fn suggest_export_path(
         .document_dir()
         .ok()
         .filter(|d| d.is_dir())
-        .or_else(home)
+        .or_else(|| app.path().home_dir().ok())
         .unwrap_or_default();
     let ext = format.as_str();
     dir.join(format!("asymptote-{from}-to-{to}.{ext}"))
@@ -347,127 +220,36 @@ pub async fn manager_trust_key(
     person: String,
     key: String,
 ) -> CommandResult<TrustedKey> {
-    let t = key.trim();
-    let text = if (t.starts_with('/') || t.starts_with("~/")) && !t.contains('\n') {
-        let p = typed_path(t, "key file")?;
-        std::fs::read_to_string(&p).map_err(|e| Error::Io(p, e))?
-    } else {
-        key
-    };
-    let pk = PublicKey::parse(&text).map_err(|_| {
-        CommandError::new(
-            "invalid",
-            "That is not a minisign public key; paste the whole .pub file they gave you, or its long line starting with RW.",
-        )
-    })?;
-    write(&shell, move |j| j.manager_trust_key(&person, &pk)).await
-}
-
-/// A received file to import, as the window asks for it.
-#[derive(Debug, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-pub struct ImportRequest {
-    pub person: String,
-    pub path: String,
-    /// The detached signature; `<path>.minisig` when absent.
-    pub signature_path: Option<String>,
-    /// For a file encrypted to a passphrase.
-    pub passphrase: Option<String>,
-    /// For a file encrypted to the manager's age key: their identity file.
-    pub identity_path: Option<String>,
-}
-
-fn read_file(path: &Path) -> CommandResult<Vec<u8>> {
-    std::fs::read(path).map_err(|e| {
-        if e.kind() == std::io::ErrorKind::NotFound {
-            CommandError::new(
-                "not_found",
-                format!(
-                    "There is no file at {}; check the path, nothing was imported.",
-                    path.display()
-                ),
-            )
-        } else {
-            Error::Io(path.to_path_buf(), e).into()
-        }
+    write(&shell, move |j| {
+        let pk = usecase::trust::public_key_from(&key, None)?;
+        j.manager_trust_key(&person, &pk)
     })
+    .await
 }
 
+/// Verifies and imports a received file. When it still needs a passphrase or an identity
+/// file, says so as `needs_passphrase` / `needs_identity` and writes nothing.
 #[tauri::command]
 pub async fn manager_import(
     shell: State<'_, SharedShell>,
     request: ImportRequest,
 ) -> CommandResult<ReceivedBundle> {
-    let path = typed_path(&request.path, "received file")?;
-    let sig_path = match request.signature_path.as_deref().map(str::trim) {
-        Some(s) if !s.is_empty() => typed_path(s, "signature")?,
-        _ => protect::with_suffix(&path, ".minisig"),
-    };
-    let file = read_file(&path)?;
-    let sig = match std::fs::read(&sig_path) {
-        Ok(b) => String::from_utf8(b).map_err(|_| {
-            CommandError::new(
-                "invalid",
-                "The signature file is not a minisign signature (.minisig); nothing was imported.",
-            )
-        })?,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(CommandError::new(
-                "invalid",
-                format!(
-                    "No signature was found at {}, and an unsigned file cannot be trusted; give the .minisig file, nothing was imported.",
-                    sig_path.display()
-                ),
-            ));
-        }
-        Err(e) => return Err(Error::Io(sig_path, e).into()),
-    };
-    let passphrase = request.passphrase.filter(|p| !p.is_empty());
-    let identity = request
-        .identity_path
-        .filter(|p| !p.trim().is_empty())
-        .map(|p| typed_path(&p, "identity file"))
-        .transpose()?;
-    // What decrypts the file, or what to ask for: told only after the signature passed, so
-    // a tampered or foreign file is refused before anyone types a passphrase.
-    let unlock: CommandResult<Option<AgeUnlock>> = match (
-        protect::age_kind(&file),
-        identity,
-        passphrase,
-    ) {
-        (None, _, _) => Ok(None),
-        (Some(_), Some(id), _) => std::fs::read_to_string(&id)
-            .map_err(|e| CommandError::from(Error::Io(id, e)))
-            .and_then(|text| {
-                let text = Zeroizing::new(text);
-                Ok(Some(AgeUnlock::Identity(AgeIdentity::parse(&text)?)))
-            }),
-        (Some(_), None, Some(p)) => Ok(Some(AgeUnlock::Passphrase(Passphrase::new(p)))),
-        (Some(AgeKind::Passphrase), None, None) => Err(CommandError::new(
-            "needs_passphrase",
-            "This file is encrypted to a passphrase; type the one you agreed on, nothing was imported.",
-        )),
-        (Some(AgeKind::Recipients), None, None) => Err(CommandError::new(
-            "needs_identity",
-            "This file is encrypted to an age key; give your age identity file, nothing was imported.",
-        )),
-    };
-    let person = request.person;
     off_main(&shell, move |shell| {
         let mut guard = shell.journal();
         let j = guard.as_mut().ok_or_else(CommandError::locked)?;
-        if j.manager_person(&person)?.keys.is_empty() {
-            return Err(CommandError::new(
-                "invalid",
-                format!(
-                    "You trust no signing key for {person} yet, so nothing was imported; paste the public key they give you under Trusted keys first."
-                ),
-            ));
+        match usecase::import_received(j, request, None)? {
+            ImportStep::Imported { bundle } => {
+                eprintln!("asymptote: bundle imported");
+                Ok(bundle)
+            }
+            ImportStep::Needs { input } => Err(CommandError::new(
+                match input {
+                    NeedsInput::Passphrase => "needs_passphrase",
+                    NeedsInput::Identity => "needs_identity",
+                },
+                input.sentence(),
+            )),
         }
-        j.manager_check_signature(&person, &file, &sig)?;
-        let b = j.manager_import(&person, &file, &sig, unlock?.as_ref())?;
-        eprintln!("asymptote: bundle imported");
-        Ok(b)
     })
     .await
 }
@@ -555,49 +337,4 @@ pub async fn agenda_held(
         j.agenda_held(&person, on.unwrap_or_else(asymptote_core::local_today))
     })
     .await
-}
-
-#[cfg(test)]
-mod tests {
-    #![allow(clippy::unwrap_used)]
-    use super::*;
-
-    #[test]
-    fn typed_paths_are_absolute_or_home_relative() {
-        assert!(typed_path("/tmp/x.pdf", "file").is_ok());
-        let e = typed_path("brief.pdf", "file").unwrap_err();
-        assert!(e.message().contains("not a full path"), "{}", e.message());
-        let e = typed_path("  ", "file").unwrap_err();
-        assert!(e.message().contains("Choose"), "{}", e.message());
-        if let Some(h) = home() {
-            assert_eq!(typed_path("~/a.md", "file").ok(), Some(h.join("a.md")));
-        }
-    }
-
-    #[test]
-    fn an_encrypted_signed_export_writes_two_files_and_refuses_to_overwrite() {
-        let t = export_targets(Path::new("/x/brief.pdf"), true, true);
-        assert_eq!(
-            t,
-            [
-                PathBuf::from("/x/brief.pdf.age"),
-                PathBuf::from("/x/brief.pdf.age.minisig")
-            ]
-        );
-        assert_eq!(
-            export_targets(Path::new("/x/b.json.age"), true, false),
-            [PathBuf::from("/x/b.json.age")]
-        );
-        let dir = std::env::temp_dir().join(format!("asym-share-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap_or_default();
-        let f = dir.join("taken.md");
-        std::fs::write(&f, b"keep me").unwrap_or_default();
-        let e = check_targets(&export_targets(&f, false, true), false).unwrap_err();
-        assert_eq!(e.kind(), "exists");
-        assert!(check_targets(&export_targets(&f, false, true), true).is_ok());
-        let e = check_targets(&[dir.join("missing/x.md")], true).unwrap_err();
-        assert!(e.message().contains("does not exist"), "{}", e.message());
-        assert_eq!(std::fs::read(&f).unwrap_or_default(), b"keep me");
-        let _ = std::fs::remove_dir_all(&dir);
-    }
 }

@@ -2,7 +2,8 @@
 //!
 //! The order is the rule: read the file and its detached signature, check the signature
 //! against the key trusted for that person, and only then ask for what decrypts it — so
-//! a tampered or foreign file is refused before anyone types a passphrase. A call either
+//! a tampered or foreign file is refused before anyone types a passphrase. Each call
+//! verifies the signature once. A call either
 //! imports, or says which input it needs ([`NeedsInput`]) and writes nothing; the host
 //! asks for it and calls again.
 
@@ -103,7 +104,6 @@ pub fn import_received(
     };
     let file = read_named(&path, Field::Path)?;
     let sig = read_signature(&sig_path)?;
-    journal.manager_check_signature(&request.person, &file, &sig)?;
     let unlock = match (
         protect::age_kind(&file),
         blank_to_none(request.identity_path),
@@ -120,17 +120,18 @@ pub fn import_received(
             Some(AgeUnlock::Identity(AgeIdentity::parse(&text)?))
         }
         (Some(_), None, Some(p)) => Some(AgeUnlock::Passphrase(Passphrase::new(p))),
-        (Some(AgeKind::Passphrase), None, None) => {
-            return Ok(ImportStep::Needs {
-                input: NeedsInput::Passphrase,
-            });
-        }
-        (Some(AgeKind::Recipients), None, None) => {
-            return Ok(ImportStep::Needs {
-                input: NeedsInput::Identity,
-            });
+        (Some(kind), None, None) => {
+            // Nothing to decrypt with yet: check the signature now, so a tampered or
+            // foreign file is refused before anyone is asked for a passphrase.
+            journal.manager_check_signature(&request.person, &file, &sig)?;
+            let input = match kind {
+                AgeKind::Passphrase => NeedsInput::Passphrase,
+                AgeKind::Recipients => NeedsInput::Identity,
+            };
+            return Ok(ImportStep::Needs { input });
         }
     };
+    // The import checks the signature (once) before it decrypts or stores anything.
     let bundle = journal.manager_import(&request.person, &file, &sig, unlock.as_ref())?;
     Ok(ImportStep::Imported { bundle })
 }
