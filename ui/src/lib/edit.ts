@@ -75,13 +75,14 @@ export function sessionForm(s: Session): SessionForm {
 
 /**
  * The session with the parsed form's values. The form shows neither the sub-skill nor the
- * predicted rate (parseSession leaves them null), so the stored ones are kept.
+ * predicted rate (parseSession leaves them null), so the stored ones are kept; so is the
+ * challenge when the form names none (its select always holds the session's own).
  */
 export function sessionFrom(s: Session, v: SessionValue): Session {
   const d = v.data;
   return {
     ...s,
-    challenge_id: v.challenge_id,
+    challenge_id: v.challenge_id ?? s.challenge_id,
     duration_min: d.duration_min,
     difficulty: d.difficulty,
     attempts: d.attempts,
