@@ -11,6 +11,7 @@ import {
   purposeFrom,
   reflectionForm,
   reflectionFrom,
+  savedSentence,
   sessionForm,
   sessionFrom,
   withFirstLink,
@@ -123,6 +124,12 @@ describe("reflections", () => {
     expect(f.gibbs).toEqual({ description: "A review", action_plan: "Tests first" });
     const out = reflectionFrom(r, { ...f, gibbs: { ...f.gibbs, feelings: "nervous" } });
     expect(typeof out !== "string" && out.gibbs).toEqual({ ...r.gibbs, feelings: "nervous" });
+  });
+
+  it("confirms with the tags the core kept, not the typed ones", () => {
+    // Typed "#Review, review, Calm"; the core keeps them lowercased, once each, sorted.
+    expect(savedSentence({ ...free(), tags: ["calm", "review"] })).toBe("Reflection saved, tagged #calm #review.");
+    expect(savedSentence({ ...free(), tags: [] })).toBe("Reflection saved.");
   });
 
   it("refuses to empty a reflection", () => {

@@ -158,6 +158,12 @@ export function reflectionFrom(r: Reflection, f: ReflectionForm): Reflection | s
   };
 }
 
+/** The confirmation after saving, from the reflection the core returned: its tags as kept. */
+export function savedSentence(saved: Reflection): string {
+  if (saved.tags.length === 0) return "Reflection saved.";
+  return `Reflection saved, tagged ${saved.tags.map((t) => `#${t}`).join(" ")}.`;
+}
+
 // ------------------------------------------------------------------ check-ins
 
 export interface CheckinForm {
