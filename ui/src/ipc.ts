@@ -29,7 +29,9 @@ import type {
   Agenda,
   AgendaItem,
   Bundle,
+  ExportPlan,
   ExportRequest,
+  Field,
   Format,
   ImportRequest,
   NewAgendaItem,
@@ -46,22 +48,28 @@ import type {
 
 export type * from "./bindings";
 
-/** A failure as the shell reports it: `kind` is stable snake_case to branch on. */
+/**
+ * A failure as the shell reports it: `kind` is stable snake_case to branch on; `field`,
+ * for bad input, is the core's name of the field to show the message beside.
+ */
 export class IpcError extends Error {
   readonly kind: string;
+  readonly field?: Field;
 
-  constructor(kind: string, message: string) {
+  constructor(kind: string, message: string, field?: Field) {
     super(message);
     this.name = "IpcError";
     this.kind = kind;
+    if (field !== undefined) this.field = field;
   }
 }
 
 export function toIpcError(error: unknown): IpcError {
   if (error instanceof IpcError) return error;
   if (typeof error === "object" && error !== null && "kind" in error && "message" in error) {
-    const e = error as { kind: unknown; message: unknown };
-    return new IpcError(String(e.kind), String(e.message));
+    const e = error as { kind: unknown; message: unknown; field?: unknown };
+    const field = typeof e.field === "string" ? (e.field as Field) : undefined;
+    return new IpcError(String(e.kind), String(e.message), field);
   }
   return new IpcError("internal", typeof error === "string" ? error : "The app hit an internal error. Try again.");
 }
@@ -150,6 +158,10 @@ export const setSettings = (value: Settings) => call<Settings>("set_settings", {
 export const sharePreview = (selection: Selection, format: Format) =>
   call<SharePreview>("share_preview", { selection, format });
 export const shareExport = (request: ExportRequest) => call<ProtectedExport>("share_export", { request });
+export const planExport = (path: string, encrypted: boolean, signed: boolean) =>
+  call<ExportPlan>("plan_export", { path, encrypted, signed });
+export const exportPathForFormat = (path: string, format: Format) =>
+  call<string>("export_path_for_format", { path, format });
 export const shareLog = () => call<ShareRecord[]>("share_log");
 export const signingKey = () => call<SigningKeyInfo>("signing_key");
 export const saveSigningKey = (path: string, replace: boolean) =>

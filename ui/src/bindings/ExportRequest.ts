@@ -4,11 +4,11 @@ import type { Format } from "./Format";
 import type { Selection } from "./Selection";
 
 /**
- * An export as the window asks for it.
+ * An export as a person asks for it.
  */
 export type ExportRequest = { selection: Selection, format: Format, 
 /**
- * Where to write: an absolute path, or one starting with `~/`.
+ * Where to write: absolute, `~/…`, or (where the host has a working folder) relative.
  */
 path: string, 
 /**

@@ -40,11 +40,9 @@ export function purposeForm(p: Purpose): PurposeForm {
   return { title: p.title, whom: p.whom ?? "", why: p.why ?? "" };
 }
 
-/** The purpose with the form's values, or the sentence to show. */
-export function purposeFrom(p: Purpose, f: PurposeForm): Purpose | string {
-  const title = f.title.trim();
-  if (!title) return "Give the purpose a title, in your own words.";
-  return { ...p, title, whom: optText(f.whom), why: optText(f.why) };
+/** The purpose with the form's values (a blank title is the core's to refuse). */
+export function purposeFrom(p: Purpose, f: PurposeForm): Purpose {
+  return { ...p, title: f.title.trim(), whom: optText(f.whom), why: optText(f.why) };
 }
 
 // ------------------------------------------------------------------ sessions
@@ -75,13 +73,14 @@ export function sessionForm(s: Session): SessionForm {
 
 /**
  * The session with the parsed form's values. The form shows neither the sub-skill nor the
- * predicted rate (parseSession leaves them null), so the stored ones are kept.
+ * predicted rate (parseSession leaves them null), so the stored ones are kept; so is the
+ * challenge when the form names none (its select always holds the session's own).
  */
 export function sessionFrom(s: Session, v: SessionValue): Session {
   const d = v.data;
   return {
     ...s,
-    challenge_id: v.challenge_id,
+    challenge_id: v.challenge_id ?? s.challenge_id,
     duration_min: d.duration_min,
     difficulty: d.difficulty,
     attempts: d.attempts,
@@ -133,11 +132,11 @@ export function reflectionForm(r: Reflection): ReflectionForm {
 }
 
 /**
- * The reflection with the form's values, or the sentence to show. The mode shown is the
- * part replaced: free text replaces the text and keeps any Gibbs answers; guided replaces
- * the answers and keeps any free text. Linked sessions are kept.
+ * The reflection with the form's values. The mode shown is the part replaced: free text
+ * replaces the text and keeps any Gibbs answers; guided replaces the answers and keeps any
+ * free text. Linked sessions are kept. (A reflection left empty is the core's to refuse.)
  */
-export function reflectionFrom(r: Reflection, f: ReflectionForm): Reflection | string {
+export function reflectionFrom(r: Reflection, f: ReflectionForm): Reflection {
   let text = r.text;
   let gibbs: Gibbs = { ...r.gibbs };
   if (f.mode === "free") text = optText(f.text);
@@ -145,7 +144,6 @@ export function reflectionFrom(r: Reflection, f: ReflectionForm): Reflection | s
     gibbs = emptyGibbs();
     for (const k of GIBBS_FIELDS) gibbs[k] = optText(f.gibbs[k] ?? "");
   }
-  if (!text && Object.values(gibbs).every((v) => v === null)) return "Write something first: one line is enough.";
   return {
     ...r,
     text,
@@ -155,6 +153,12 @@ export function reflectionFrom(r: Reflection, f: ReflectionForm): Reflection | s
     purpose_ids: withFirstLink(r.purpose_ids, f.purposeId),
     private: f.isPrivate,
   };
+}
+
+/** The confirmation after saving, from the reflection the core returned: its tags as kept. */
+export function savedSentence(saved: Reflection): string {
+  if (saved.tags.length === 0) return "Reflection saved.";
+  return `Reflection saved, tagged ${saved.tags.map((t) => `#${t}`).join(" ")}.`;
 }
 
 // ------------------------------------------------------------------ check-ins
@@ -209,13 +213,12 @@ export function auditForm(a: AuditItem): AuditForm {
   return { kind: a.kind, description: a.description, contingency: a.contingency ?? "", task_type: a.task_type ?? "", note: a.note ?? "" };
 }
 
-export function auditFrom(a: AuditItem, f: AuditForm): AuditItem | string {
-  const description = f.description.trim();
-  if (!description) return "Describe the reward, punishment or task.";
+/** The audit item with the form's values (a blank description is the core's to refuse). */
+export function auditFrom(a: AuditItem, f: AuditForm): AuditItem {
   return {
     ...a,
     kind: f.kind,
-    description,
+    description: f.description.trim(),
     contingency: optText(f.contingency),
     task_type: f.task_type === "" ? null : f.task_type,
     note: optText(f.note),

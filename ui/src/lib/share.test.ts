@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ProtectedExport, SectionCounts } from "../bindings";
+import { place, split } from "./errors";
 import {
   allSections,
   baseName,
@@ -11,14 +12,14 @@ import {
   dirName,
   exportSummary,
   isEmpty,
-  exportTargets,
   lastMonth,
   leaveOut,
   parseAgenda,
   periodProblem,
+  planSummary,
   settleWanted,
+  SHARE_FIELDS,
   size,
-  swapExtension,
   thisMonth,
   type Protection,
   type ShareForm,
@@ -34,11 +35,13 @@ describe("periods", () => {
     expect(lastMonth(new Date(2026, 0, 15))).toEqual({ from: "2025-12-01", to: "2025-12-31" });
     expect(lastMonth(new Date(2024, 2, 31))).toEqual({ from: "2024-02-01", to: "2024-02-29" });
   });
-  it("an unusable period is told in one sentence", () => {
+  it("a day not given yet is told in one sentence; the period's order is the core's to judge", () => {
     expect(periodProblem({ from: "2026-11-01", to: "2026-11-30" })).toBeNull();
     expect(periodProblem({ from: "2026-11-01", to: "2026-11-01" })).toBeNull();
     expect(periodProblem({ from: "", to: "2026-11-30" })).toMatch(/first and the last day/);
-    expect(periodProblem({ from: "2026-12-01", to: "2026-11-30" })).toMatch(/ends before it starts/);
+    expect(periodProblem({ from: "2026-11-01", to: "2026-11" })).toMatch(/first and the last day/);
+    // Backwards: sent as it is, the core answers (field "to").
+    expect(periodProblem({ from: "2026-12-01", to: "2026-11-30" })).toBeNull();
   });
 });
 
@@ -129,35 +132,63 @@ describe("the request", () => {
     expect(buildSelection(form({ recipient: "  " })).recipient).toBeNull();
   });
 
-  it("checks the passphrase: long enough and typed twice the same", () => {
-    expect(buildEncryption(prot({ encryption: "passphrase", passphrase: "short", passphraseConfirm: "short" }))).toMatchObject({
+  it("asks for the passphrase twice the same, beside the second one; its length is the core's to judge", () => {
+    expect(buildEncryption(prot({ encryption: "passphrase", passphrase: "long enough", passphraseConfirm: "long enougH" }))).toEqual({
       ok: false,
-      error: expect.stringMatching(/at least 8/),
+      error: "The two passphrases differ; type the same one twice.",
+      field: "age_passphrase_confirm",
     });
-    expect(buildEncryption(prot({ encryption: "passphrase", passphrase: "long enough", passphraseConfirm: "long enougH" }))).toMatchObject({
-      ok: false,
-      error: expect.stringMatching(/differ/),
-    });
-    expect(buildEncryption(prot({ encryption: "passphrase", passphrase: "long enough", passphraseConfirm: "long enough" }))).toEqual({
+    expect(buildEncryption(prot({ encryption: "passphrase", passphrase: " long enough", passphraseConfirm: " long enough" }))).toEqual({
       ok: true,
-      value: { kind: "passphrase", passphrase: "long enough" },
+      value: { kind: "passphrase", passphrase: " long enough" },
+    });
+    // Short: sent as typed, the core refuses it (field "passphrase").
+    expect(buildEncryption(prot({ encryption: "passphrase", passphrase: "short", passphraseConfirm: "short" }))).toEqual({
+      ok: true,
+      value: { kind: "passphrase", passphrase: "short" },
     });
   });
 
-  it("checks the age key's shape", () => {
-    expect(buildEncryption(prot({ encryption: "age_key", recipient: "ssh-ed25519 AAAA" })).ok).toBe(false);
-    const key = "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p";
-    expect(buildEncryption(prot({ encryption: "age_key", recipient: ` ${key}\n` }))).toEqual({
+  it("sends the age key as pasted; whether it is one is the core's to judge", () => {
+    expect(buildEncryption(prot({ encryption: "age_key", recipient: "ssh-ed25519 AAAA" }))).toEqual({
       ok: true,
-      value: { kind: "age_key", recipient: key },
+      value: { kind: "age_key", recipient: "ssh-ed25519 AAAA" },
     });
+    expect(buildEncryption(prot({ encryption: "none", passphrase: "x", recipient: "y" }))).toEqual({ ok: true, value: { kind: "none" } });
   });
 
-  it("builds the ExportRequest, or says what to fix", () => {
+  it("builds the ExportRequest with the path as typed, or says what the form lacks", () => {
     const r = buildRequest(form(), "pdf", " /tmp/brief.pdf ", prot(), false);
-    expect(r).toMatchObject({ ok: true, value: { format: "pdf", path: "/tmp/brief.pdf", sign: true, replace: false, encryption: { kind: "none" } } });
-    expect(buildRequest(form(), "pdf", "  ", prot(), false)).toMatchObject({ ok: false, error: expect.stringMatching(/path/) });
-    expect(buildRequest(form({ from: "2026-12-02" }), "pdf", "/tmp/x", prot(), false)).toMatchObject({ ok: false });
+    expect(r).toMatchObject({ ok: true, value: { format: "pdf", path: " /tmp/brief.pdf ", sign: true, replace: false, encryption: { kind: "none" } } });
+    // A blank or relative path and a backwards period go to the core, which says why not.
+    expect(buildRequest(form(), "pdf", "  ", prot(), true)).toMatchObject({ ok: true, value: { path: "  ", replace: true } });
+    expect(buildRequest(form({ from: "2026-12-02" }), "pdf", "brief.pdf", prot(), false).ok).toBe(true);
+    expect(buildRequest(form({ to: "" }), "pdf", "/tmp/x", prot(), false)).toEqual({ ok: false, error: expect.stringMatching(/first and the last day/) });
+    const differ = buildRequest(form(), "pdf", "/tmp/x", prot({ encryption: "passphrase", passphrase: "a", passphraseConfirm: "b" }), false);
+    expect(differ).toMatchObject({ ok: false, field: "age_passphrase_confirm" });
+  });
+});
+
+describe("the core's failures, beside their field", () => {
+  it("puts a field error beside the Share form's field of that name", () => {
+    expect(place({ message: "Too short.", field: "passphrase" }, SHARE_FIELDS)).toEqual({ field: "age_passphrase", message: "Too short." });
+    expect(place({ message: "Not a key.", field: "recipient" }, SHARE_FIELDS)).toEqual({ field: "age_recipient", message: "Not a key." });
+    expect(place({ message: "Not a full path.", field: "path" }, SHARE_FIELDS).field).toBe("path");
+    expect(place({ message: "Backwards.", field: "to" }, SHARE_FIELDS).field).toBe("to");
+    expect(place({ message: "Backwards.", field: "from" }, SHARE_FIELDS).field).toBe("from");
+  });
+
+  it("keeps at the form a failure without a field, or with one the form does not show", () => {
+    expect(place({ message: "brief.json already exists; nothing was written." }, SHARE_FIELDS)).toEqual({
+      field: null,
+      message: "brief.json already exists; nothing was written.",
+    });
+    expect(place({ message: "No such signature.", field: "signature" }, SHARE_FIELDS).field).toBeNull();
+  });
+
+  it("splits into the form's per-field sentences and its own", () => {
+    expect(split({ message: "Too short.", field: "passphrase" }, SHARE_FIELDS)).toEqual({ errors: { age_passphrase: "Too short." }, form: "" });
+    expect(split({ message: "Locked." }, SHARE_FIELDS)).toEqual({ errors: {}, form: "Locked." });
   });
 });
 
@@ -204,21 +235,21 @@ describe("sentences", () => {
   });
 });
 
-describe("paths", () => {
-  it("swaps a known extension when the format changes", () => {
-    expect(swapExtension("/x/brief.pdf", "json")).toBe("/x/brief.json");
-    expect(swapExtension("/x/notes.md", "html")).toBe("/x/notes.html");
-    expect(swapExtension("/x/brief.PDF", "markdown")).toBe("/x/brief.md");
-    expect(swapExtension("/x/brief", "json")).toBe("/x/brief");
-    expect(swapExtension("/x/brief.txt", "json")).toBe("/x/brief.txt");
-    expect(swapExtension("/x/.pdf", "json")).toBe("/x/.pdf");
+describe("the core's plan, in words", () => {
+  it("names the files it will write, side by side", () => {
+    expect(planSummary({ files: ["/x/b.pdf.age", "/x/b.pdf.age.minisig"], existing: [] }, false)).toEqual({
+      writes: "Writes b.pdf.age and b.pdf.age.minisig, side by side.",
+      existing: null,
+    });
+    expect(planSummary({ files: ["/x/b.csv"], existing: [] }, false).writes).toBe("Writes b.csv.");
+    expect(planSummary({ files: [], existing: [] }, false).writes).toBe("");
   });
 
-  it("names the files an export writes, as the shell does", () => {
-    expect(exportTargets("/x/b.pdf", true, true)).toEqual(["/x/b.pdf.age", "/x/b.pdf.age.minisig"]);
-    expect(exportTargets("/x/b.json.age", true, false)).toEqual(["/x/b.json.age"]);
-    expect(exportTargets(" /x/b.md ", false, true)).toEqual(["/x/b.md", "/x/b.md.minisig"]);
-    expect(exportTargets("/x/b.csv", false, false)).toEqual(["/x/b.csv"]);
-    expect(exportTargets("  ", true, true)).toEqual([]);
+  it("says which are there already, and what Replace does to them", () => {
+    const one = { files: ["/x/b.json", "/x/b.json.minisig"], existing: ["/x/b.json"] };
+    expect(planSummary(one, false).existing).toBe("b.json is already there; tick Replace to write over it.");
+    expect(planSummary(one, true).existing).toBe("b.json is already there and will be replaced.");
+    const both = { ...one, existing: one.files };
+    expect(planSummary(both, false).existing).toBe("b.json and b.json.minisig are already there; tick Replace to write over them.");
   });
 });

@@ -1,9 +1,19 @@
 // The Share screen's logic, kept pure so it is tested without a window: periods, picking
 // and leaving out items, the agenda, the request sent to the shell, and the sentences a
 // person reads about what will leave and what was written.
+//
+// The rules of an export are the core's, applied when it plans or writes one (usecase/
+// export.rs): which files it writes (`.age`, `.minisig`), the typed-path rule, the
+// passphrase minimum, the age key's form, the period's order, the extension that follows
+// the format, never replacing a file unless asked. Nothing here restates them; the screen
+// asks the core (plan_export, export_path_for_format) and shows its sentences beside the
+// field they name. What stays here is the form's own business: both days given, the
+// passphrase typed the same twice.
 import type {
   Encryption,
+  ExportPlan,
   ExportRequest,
+  Field,
   Format,
   Id,
   Kind,
@@ -40,10 +50,12 @@ export function lastMonth(today: Date = new Date()): Period {
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
-/** One sentence when the period cannot be used, else null. */
+/**
+ * One sentence when a day of the period is not given yet (the date fields are blank or
+ * half typed), else null. Whether the period can be used (its order) is the core's to say.
+ */
 export function periodProblem(p: Period): string | null {
   if (!DAY.test(p.from) || !DAY.test(p.to)) return "Give both the first and the last day of the period.";
-  if (p.from > p.to) return "The period ends before it starts; put the first day before the last.";
   return null;
 }
 
@@ -166,44 +178,57 @@ export interface Protection {
   recipient: string;
 }
 
-export const MIN_PASSPHRASE = 8;
+/** The Share form's fields that a failure can sit beside (their `name`s on screen). */
+export type ShareField = "from" | "to" | "age_passphrase" | "age_passphrase_confirm" | "age_recipient" | "path";
 
-/** The encryption asked for, or one sentence saying what to fix. */
-export function buildEncryption(p: Protection): { ok: true; value: Encryption } | { ok: false; error: string } {
+/** The core's fields as the Share form names them. */
+export const SHARE_FIELDS: Partial<Record<Field, ShareField>> = {
+  from: "from",
+  to: "to",
+  passphrase: "age_passphrase",
+  recipient: "age_recipient",
+  path: "path",
+};
+
+/** What the form cannot send yet: one sentence, beside a field when it is about one. */
+export interface FormProblem {
+  error: string;
+  field?: ShareField;
+}
+
+/**
+ * The encryption asked for, as the core takes it; or, when the passphrase was typed
+ * differently the second time, the sentence to show beside the second one. Whether the
+ * passphrase or the key will do is the core's to say.
+ */
+export function buildEncryption(p: Protection): { ok: true; value: Encryption } | ({ ok: false } & FormProblem) {
   switch (p.encryption) {
     case "none":
       return { ok: true, value: { kind: "none" } };
-    case "passphrase": {
-      if ([...p.passphrase.trim()].length < MIN_PASSPHRASE)
-        return { ok: false, error: `Choose a passphrase of at least ${MIN_PASSPHRASE} characters to encrypt to.` };
+    case "passphrase":
       if (p.passphrase !== p.passphraseConfirm)
-        return { ok: false, error: "The two passphrases differ; type the same one twice." };
+        return { ok: false, error: "The two passphrases differ; type the same one twice.", field: "age_passphrase_confirm" };
       return { ok: true, value: { kind: "passphrase", passphrase: p.passphrase } };
-    }
-    case "age_key": {
-      const r = p.recipient.trim();
-      if (!/^age1[0-9a-z]{20,}$/.test(r))
-        return { ok: false, error: "Paste your manager's age public key: one line starting with age1." };
-      return { ok: true, value: { kind: "age_key", recipient: r } };
-    }
+    case "age_key":
+      return { ok: true, value: { kind: "age_key", recipient: p.recipient } };
   }
 }
 
+/** The request for the core, or what the form cannot send yet. */
 export function buildRequest(
   f: ShareForm,
   format: Format,
   path: string,
   p: Protection,
   replace: boolean,
-): { ok: true; value: ExportRequest } | { ok: false; error: string } {
+): { ok: true; value: ExportRequest } | ({ ok: false } & FormProblem) {
   const period = periodProblem(f);
   if (period) return { ok: false, error: period };
-  if (!path.trim()) return { ok: false, error: "Give the file's path, or choose it with Choose…." };
   const enc = buildEncryption(p);
   if (!enc.ok) return enc;
   return {
     ok: true,
-    value: { selection: buildSelection(f), format, path: path.trim(), sign: p.sign, encryption: enc.value, replace },
+    value: { selection: buildSelection(f), format, path, sign: p.sign, encryption: enc.value, replace },
   };
 }
 
@@ -249,28 +274,21 @@ export function dirName(path: string): string {
   return i >= 0 ? path.slice(0, i + 1) : "";
 }
 
-/** The file extension the shell suggests for each format. */
-export const EXTENSIONS: Record<Format, string> = { pdf: "pdf", markdown: "md", html: "html", csv: "csv", json: "json" };
-
 /**
- * A path typed for one format, moved to another: a known export extension at its end is
- * swapped for the new format's; any other path is left as it is.
+ * The core's plan in words: the files it will write (by name), and those already there,
+ * which a write replaces only when Replace is ticked.
  */
-export function swapExtension(path: string, format: Format): string {
-  const m = /\.(pdf|md|markdown|html|htm|csv|json)$/i.exec(path);
-  if (!m || baseName(path).length === m[0].length) return path;
-  return `${path.slice(0, m.index)}.${EXTENSIONS[format]}`;
-}
-
-/**
- * The files an export writes, as the shell names them: the file (with `.age` added when
- * encrypted, unless already there) and its `.minisig` signature when signed.
- */
-export function exportTargets(path: string, encrypted: boolean, signed: boolean): string[] {
-  const p = path.trim();
-  if (!p) return [];
-  const file = encrypted && !p.endsWith(".age") ? `${p}.age` : p;
-  return signed ? [file, `${file}.minisig`] : [file];
+export function planSummary(plan: ExportPlan, replace: boolean): { writes: string; existing: string | null } {
+  const names = plan.files.map(baseName);
+  const writes = names.length === 0 ? "" : `Writes ${names.join(" and ")}${names.length > 1 ? ", side by side" : ""}.`;
+  const there = plan.existing.map(baseName);
+  if (there.length === 0) return { writes, existing: null };
+  const list = there.join(" and ");
+  const verb = there.length === 1 ? "is" : "are";
+  const existing = replace
+    ? `${list} ${verb} already there and will be replaced.`
+    : `${list} ${verb} already there; tick Replace to write over ${there.length === 1 ? "it" : "them"}.`;
+  return { writes, existing };
 }
 
 /** What was written, in sentences, and what the manager does next. */
