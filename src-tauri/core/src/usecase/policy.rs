@@ -7,12 +7,19 @@ use crate::secret::Passphrase;
 /// types it to open the file; anything shorter is guessed quickly offline.
 pub const MIN_AGE_PASSPHRASE_CHARS: usize = 8;
 
-/// A passphrase for the journal itself (passphrase mode): anything but blank.
+/// The fewest characters of the journal's own passphrase (passphrase mode). Argon2id
+/// slows guessing, but a copy of the folder can be attacked offline for as long as it takes.
+pub const MIN_JOURNAL_PASSPHRASE_CHARS: usize = 8;
+
+/// A passphrase for the journal itself: at least [`MIN_JOURNAL_PASSPHRASE_CHARS`]
+/// characters besides surrounding spaces.
 pub fn journal_passphrase(p: Passphrase) -> Result<Passphrase> {
-    if p.expose_dangerously().trim().is_empty() {
+    if p.expose_dangerously().trim().chars().count() < MIN_JOURNAL_PASSPHRASE_CHARS {
         return Err(Error::field(
             Field::Passphrase,
-            "A passphrase cannot be empty; choose one you will remember.",
+            format!(
+                "Choose a passphrase of at least {MIN_JOURNAL_PASSPHRASE_CHARS} characters; a few words you will remember are best."
+            ),
         ));
     }
     Ok(p)
@@ -42,7 +49,8 @@ mod tests {
 
     #[test]
     fn blank_journal_passphrases_and_short_age_passphrases_are_refused_by_field() {
-        assert!(journal_passphrase(p("x")).is_ok());
+        assert!(journal_passphrase(p("four words")).is_ok());
+        assert!(journal_passphrase(p("short")).is_err());
         let e = journal_passphrase(p("   ")).err();
         assert_eq!(e.and_then(|e| e.field_at_fault()), Some(Field::Passphrase));
         assert!(age_passphrase(p("12345678")).is_ok());
