@@ -4,156 +4,14 @@
 
 mod common;
 
-use common::{World, found_in_files};
-
-const CANARY: &str = "zanzibarquokka";
-
-/// A realistic week: every kind of item, across seven local days.
-fn journal_a_week(w: &World) -> (String, String) {
-    let p = w
-        .asym(&[
-            "--json",
-            "purpose",
-            "add",
-            "--title",
-            "Help my team ship calmly",
-            "--whom",
-            "my team",
-            "--why",
-            "Calm teams make fewer mistakes",
-            "--at",
-            "2026-03-02T08:00",
-        ])
-        .ok()
-        .id();
-    let c = w
-        .asym(&[
-            "--json",
-            "challenge",
-            "add",
-            "--skill",
-            "Code review",
-            "--goal",
-            "Review a 400-line change in 20 minutes",
-            "--measure",
-            "time",
-            "--unit",
-            "min",
-            "--lower-is-better",
-            "--difficulty",
-            "3",
-            "--purpose",
-            &p,
-            "--at",
-            "2026-03-02T08:05",
-        ])
-        .ok()
-        .id();
-    for day in 2..=8 {
-        let at = format!("2026-03-{day:02}T09:00");
-        let perf = format!("{}", 40 - day * 2);
-        w.asym(&[
-            "session",
-            "add",
-            "--challenge",
-            &c,
-            "--at",
-            &at,
-            "--duration",
-            "30",
-            "--sub-skill",
-            "reading diffs",
-            "--attempts",
-            "10",
-            "--successes",
-            "8",
-            "--performance",
-            &perf,
-            "--effort",
-            "6",
-            "--challenge-rating",
-            "6",
-            "--skill-rating",
-            "5",
-            "--feedback",
-            "peer; worked=clear comments; change=look at tests first; delay=30",
-            "--next-step",
-            "start from the tests",
-        ])
-        .ok();
-        let text = format!("Day {day}: not yet fast, but my {CANARY} checklist helps.");
-        w.asym_with(
-            &[
-                "reflection",
-                "add",
-                "--text",
-                "-",
-                "--tag",
-                "review",
-                "--challenge",
-                &c,
-                "--at",
-                &format!("2026-03-{day:02}T18:00"),
-            ],
-            &[],
-            Some(&text),
-        )
-        .ok();
-        w.asym(&[
-            "checkin",
-            "add",
-            "--task",
-            "5",
-            "--time",
-            "4",
-            "--technique",
-            "6",
-            "--team",
-            "3",
-            "--note",
-            "pairing helped",
-            "--at",
-            &format!("2026-03-{day:02}T17:00"),
-        ])
-        .ok();
-    }
-    w.asym(&[
-        "audit",
-        "add",
-        "--kind",
-        "reward",
-        "--description",
-        "Bonus per story point",
-        "--contingency",
-        "if 40 points then bonus",
-        "--task-type",
-        "heuristic",
-        "--at",
-        "2026-03-04T10:00",
-    ])
-    .ok();
-    w.asym(&[
-        "audit",
-        "add",
-        "--kind",
-        "task",
-        "--description",
-        "Weekly dependency bumps",
-        "--task-type",
-        "algorithmic",
-        "--at",
-        "2026-03-04T10:05",
-    ])
-    .ok();
-    (p, c)
-}
+use common::{Canary, Week, World, found_in_files, short, unique_canary};
 
 #[test]
 fn a_week_of_journaling_is_found_again_and_the_disk_reveals_nothing() {
     let w = World::with_secret_service();
     let init = w.asym(&["init"]).ok();
     assert!(init.stdout.contains("recovery key"), "{}", init.stdout);
-    let (_p, c) = journal_a_week(&w);
+    let week = Week::write(&w);
 
     // The day view gathers each local day.
     let day = w.asym(&["--json", "day", "2026-03-04"]).ok().json();
@@ -165,14 +23,14 @@ fn a_week_of_journaling_is_found_again_and_the_disk_reveals_nothing() {
 
     // Lists hold the whole week.
     let sessions = w
-        .asym(&["--json", "session", "list", "--challenge", &c])
+        .asym(&["--json", "session", "list", "--challenge", &week.challenge])
         .ok()
         .json();
-    assert_eq!(sessions.as_array().unwrap().len(), 7);
+    assert_eq!(sessions.as_array().unwrap().len(), Week::DAYS);
 
     // Search finds words by their beginnings, across kinds.
-    let hits = w.asym(&["--json", "search", "zanzi"]).ok().json();
-    assert_eq!(hits.as_array().unwrap().len(), 7, "{hits}");
+    let hits = w.asym(&["--json", "search", &week.canary[..5]]).ok().json();
+    assert_eq!(hits.as_array().unwrap().len(), Week::DAYS, "{hits}");
     assert!(
         hits.as_array()
             .unwrap()
@@ -182,25 +40,22 @@ fn a_week_of_journaling_is_found_again_and_the_disk_reveals_nothing() {
     let hits = w.asym(&["--json", "search", "look", "tes"]).ok().json();
     assert_eq!(
         hits.as_array().unwrap().len(),
-        7,
+        Week::DAYS,
         "feedback text is searchable: {hits}"
     );
     let hits = w.asym(&["--json", "search", "dependen"]).ok().json();
     assert_eq!(hits[0]["kind"], "audit_item");
-    let text = w.asym(&["search", "nothingmatcheshere"]).ok();
-    assert!(text.stdout.contains("Nothing matches"));
+    let text = w.asym(&["search", "nothingmatcheshere"]).ok().stdout;
+    assert!(text.contains("Nothing matches"));
 
-    // Nothing readable on disk: not in the data folder (db, WAL, shm, metadata),
-    // not in the temp folder, not in /dev/shm.
-    for dir in [
-        w.data.clone(),
-        w.tmp(),
-        std::path::PathBuf::from("/dev/shm"),
-    ] {
-        let hits = found_in_files(&dir, CANARY.as_bytes());
-        assert!(hits.is_empty(), "plaintext found in {hits:?}");
-        let hits = found_in_files(&dir, b"story point");
-        assert!(hits.is_empty(), "plaintext found in {hits:?}");
+    // Nothing readable on disk: not in the data folder (db, WAL, shm, metadata), not in
+    // the temp folder, not in /dev/shm; though a plaintext export, made on purpose, shows
+    // both texts are in the journal and that the search would see them.
+    let control = w.root.path().join("control");
+    std::fs::create_dir(&control).unwrap();
+    week.plaintext_export(&w, &control.join("week.md"));
+    for text in [week.canary.as_str(), Week::AUDIT_WORDS] {
+        Canary::shown_in(text, &control).assert_absent_from(&w.private_places());
     }
     let header = std::fs::read(w.db()).unwrap();
     assert!(
@@ -226,8 +81,7 @@ fn the_key_outlives_the_process_and_the_keyring_daemon() {
 
 #[test]
 fn a_wrong_key_in_the_keyring_fails_closed_and_touches_nothing() {
-    let w = World::with_secret_service();
-    w.asym(&["init"]).ok();
+    let w = World::with_journal();
     w.asym(&["reflection", "add", "--text", "keep me"]).ok();
     let before = w.snapshot();
     // Replace the key in the keyring with another valid-looking key.
@@ -264,8 +118,7 @@ fn a_wrong_key_in_the_keyring_fails_closed_and_touches_nothing() {
 
 #[test]
 fn a_damaged_file_is_told_apart_from_a_wrong_key() {
-    let w = World::with_secret_service();
-    w.asym(&["init"]).ok();
+    let w = World::with_journal();
     w.asym(&["reflection", "add", "--text", "keep me"]).ok();
     let mut bytes = std::fs::read(w.db()).unwrap();
     for b in &mut bytes[200..400] {
@@ -279,8 +132,7 @@ fn a_damaged_file_is_told_apart_from_a_wrong_key() {
 
 #[test]
 fn a_truncated_file_is_reported_as_damaged() {
-    let w = World::with_secret_service();
-    w.asym(&["init"]).ok();
+    let w = World::with_journal();
     w.asym(&["reflection", "add", "--text", "keep me"]).ok();
     let bytes = std::fs::read(w.db()).unwrap();
     std::fs::write(w.db(), &bytes[..bytes.len() / 2 + 100]).unwrap();
@@ -415,15 +267,19 @@ fn opening_never_creates_and_init_never_overwrites() {
 
 #[test]
 fn every_item_can_be_shown_edited_and_deleted() {
-    let w = World::with_secret_service();
-    w.asym(&["init"]).ok();
-    let (p, c) = journal_a_week(&w);
+    let w = World::with_journal();
+    let week = Week::write(&w);
+    let (p, c) = (&week.purpose, &week.challenge);
 
     let s = w.asym(&["--json", "session", "list"]).ok().json()[0]["id"]
         .as_str()
         .unwrap()
         .to_string();
-    let short = &s[s.len() - 8..];
+    assert!(
+        week.sessions.contains(&s),
+        "{s} is not one of the week's sessions"
+    );
+    let short = short(&s);
     let shown = w.asym(&["session", "show", short]).ok();
     assert!(
         shown.stdout.contains("feedback 1 from peer, 30 min after"),
@@ -452,7 +308,7 @@ fn every_item_can_be_shown_edited_and_deleted() {
             "--json",
             "purpose",
             "edit",
-            &p,
+            p,
             "--title",
             "Help my team ship calmly and well",
         ])
@@ -470,7 +326,7 @@ fn every_item_can_be_shown_edited_and_deleted() {
             "--json",
             "challenge",
             "edit",
-            &c,
+            c,
             "--status",
             "paused",
             "--target",
@@ -483,7 +339,7 @@ fn every_item_can_be_shown_edited_and_deleted() {
 
     // A challenge with sessions is not deleted, so no session is ever lost with it.
     let before = w.asym(&["--json", "session", "list"]).ok().json();
-    w.asym(&["challenge", "delete", &c, "--yes"])
+    w.asym(&["challenge", "delete", c, "--yes"])
         .fails_with(2, "was not deleted");
     assert_eq!(w.asym(&["--json", "session", "list"]).ok().json(), before);
 
@@ -499,7 +355,7 @@ fn every_item_can_be_shown_edited_and_deleted() {
             .as_array()
             .unwrap()
             .len(),
-        6
+        Week::DAYS - 1
     );
 
     let r = w.asym(&["--json", "reflection", "list"]).ok().json()[0]["id"]
@@ -565,8 +421,7 @@ fn every_item_can_be_shown_edited_and_deleted() {
 
 #[test]
 fn bad_input_gets_one_clear_sentence_and_writes_nothing() {
-    let w = World::with_secret_service();
-    w.asym(&["init"]).ok();
+    let w = World::with_journal();
     let c = w
         .asym(&["--json", "challenge", "add", "--skill", "Chess tactics"])
         .ok()
@@ -672,14 +527,66 @@ fn bad_input_gets_one_clear_sentence_and_writes_nothing() {
     assert_eq!(st["items"]["reflections"], 0);
 }
 
+// The no-plaintext search can fail: on a place that is not there, on a control that does not
+// hold the canary, and on a control kept inside a place it vouches for.
+
+#[test]
+#[should_panic(expected = "a search of a missing or unreadable place finds nothing")]
+fn the_plaintext_search_refuses_a_missing_folder() {
+    let w = World::new();
+    found_in_files(&w.root.path().join("no-such-folder"), b"anything");
+}
+
+#[test]
+fn the_plaintext_search_finds_the_canary_in_nested_files_only() {
+    let w = World::new();
+    let canary = unique_canary("plainquokka");
+    let deep = w.tmp().join("a/b");
+    std::fs::create_dir_all(&deep).unwrap();
+    std::fs::write(deep.join("note.txt"), format!("x {canary} y")).unwrap();
+    std::fs::write(w.tmp().join("other.txt"), "nothing here").unwrap();
+    assert_eq!(
+        found_in_files(&w.tmp(), canary.as_bytes()),
+        [deep.join("note.txt")]
+    );
+    assert_eq!(
+        found_in_files(&deep.join("note.txt"), canary.as_bytes()),
+        [deep.join("note.txt")]
+    );
+    assert!(found_in_files(&w.home(), canary.as_bytes()).is_empty());
+}
+
+#[test]
+#[should_panic(expected = "the positive control failed")]
+fn a_canary_not_in_its_control_vouches_for_nothing() {
+    let w = World::new();
+    std::fs::write(w.tmp().join("control.txt"), "something else").unwrap();
+    Canary::shown_in("zanzibarquokka", &w.tmp().join("control.txt"));
+}
+
+#[test]
+#[should_panic(expected = "keep controls apart")]
+fn a_control_inside_the_place_it_vouches_for_is_refused() {
+    let w = World::new();
+    std::fs::write(w.tmp().join("control.txt"), "zanzibarquokka").unwrap();
+    Canary::shown_in("zanzibarquokka", &w.tmp().join("control.txt")).assert_absent_from(&[w.tmp()]);
+}
+
 #[test]
 fn text_comes_from_editor_through_memory_only() {
-    let w = World::with_secret_service();
-    w.asym(&["init"]).ok();
+    let w = World::with_journal();
+    let canary = unique_canary("quetzalmarmalade");
+    // The editor keeps a copy of what it wrote, and the path it was given, in a control
+    // folder of the test's own: the positive control for the search below.
+    let control = w.root.path().join("control");
+    std::fs::create_dir(&control).unwrap();
     let script = w.root.path().join("fake-editor.sh");
     std::fs::write(
         &script,
-        format!("#!/bin/sh\nprintf 'written in the editor {CANARY}' > \"$1\"\n"),
+        format!(
+            "#!/bin/sh\nprintf 'written in the editor {canary}' > \"$1\"\ncp \"$1\" '{dir}/seen'\nprintf '%s' \"$1\" > '{dir}/path'\n",
+            dir = control.display()
+        ),
     )
     .unwrap();
     #[cfg(unix)]
@@ -695,10 +602,15 @@ fn text_comes_from_editor_through_memory_only() {
         )
         .ok()
         .json();
-    assert_eq!(r["text"], format!("written in the editor {CANARY}"));
-    assert!(found_in_files(std::path::Path::new("/dev/shm"), CANARY.as_bytes()).is_empty());
-    assert!(found_in_files(&w.tmp(), CANARY.as_bytes()).is_empty());
-    assert!(found_in_files(&w.data, CANARY.as_bytes()).is_empty());
+    assert_eq!(r["text"], format!("written in the editor {canary}"));
+    // The editor's file was in memory, held the text, and is gone.
+    let edited = std::fs::read_to_string(control.join("path")).unwrap();
+    assert!(edited.starts_with("/dev/shm/"), "edited {edited}");
+    assert!(
+        !std::path::Path::new(&edited).exists(),
+        "{edited} was left behind"
+    );
+    Canary::shown_in(&canary, &control.join("seen")).assert_absent_from(&w.private_places());
     // A failing editor saves nothing.
     w.asym_with(
         &["reflection", "add", "--edit"],
@@ -710,9 +622,8 @@ fn text_comes_from_editor_through_memory_only() {
 
 #[test]
 fn every_read_command_speaks_json() {
-    let w = World::with_secret_service();
-    w.asym(&["init"]).ok();
-    journal_a_week(&w);
+    let w = World::with_journal();
+    Week::write(&w);
     for args in [
         &["--json", "today"][..],
         &["--json", "day", "2026-03-03"],
@@ -767,8 +678,7 @@ fn log_learning(w: &World, c: &str, n: usize) {
 
 #[test]
 fn progress_names_the_ceiling_and_draws_it() {
-    let w = World::with_secret_service();
-    w.asym(&["init"]).ok();
+    let w = World::with_journal();
     let c = w
         .asym(&[
             "--json",
@@ -841,8 +751,7 @@ fn progress_names_the_ceiling_and_draws_it() {
 
 #[test]
 fn progress_says_plainly_when_the_data_cannot_support_a_curve() {
-    let w = World::with_secret_service();
-    w.asym(&["init"]).ok();
+    let w = World::with_journal();
     let c = w
         .asym(&[
             "--json",

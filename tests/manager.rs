@@ -8,10 +8,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{World, found_in_files};
-
-const CANARY: &str = "zanzibarquokka";
-const MANAGER_CANARY: &str = "okapimarzipan";
+use common::{Canary, MARCH, Week, World, short, unique_canary};
 
 fn tool_ok(out: &std::process::Output, what: &str) {
     assert!(
@@ -22,85 +19,19 @@ fn tool_ok(out: &std::process::Output, what: &str) {
     );
 }
 
-/// A person's journal with shared practice in March and one private reflection.
-fn person_world() -> World {
-    let w = World::with_secret_service();
-    w.asym(&["init"]).ok();
-    let c = w
-        .asym(&[
-            "--json",
-            "challenge",
-            "add",
-            "--skill",
-            "Code review",
-            "--goal",
-            "Review 400 lines in 20 minutes",
-            "--at",
-            "2026-03-02T08:00",
-        ])
-        .ok()
-        .id();
-    for day in 2..=4 {
-        let at = format!("2026-03-{day:02}T09:00");
-        let perf = format!("{}", 40 - day * 2);
-        w.asym(&[
-            "session",
-            "add",
-            "--challenge",
-            &c,
-            "--at",
-            &at,
-            "--duration",
-            "30",
-            "--performance",
-            &perf,
-        ])
-        .ok();
-    }
-    w.asym(&[
-        "reflection",
-        "add",
-        "--text",
-        "Reviews got calmer this week",
-        "--shared",
-        "--at",
-        "2026-03-03T18:00",
-    ])
-    .ok();
-    w.asym(&[
-        "reflection",
-        "add",
-        "--text",
-        &format!("Thinking of leaving: {CANARY}"),
-        "--private",
-        "--at",
-        "2026-03-03T19:00",
-    ])
-    .ok();
-    w
-}
-
-fn manager_world() -> World {
-    let w = World::with_secret_service();
-    w.asym(&["init"]).ok();
-    w
+/// A person's journal holding the shared fixture: a week of practice in March, shared, and
+/// private reflections.
+fn person_world() -> (World, Week) {
+    let w = World::with_journal();
+    let week = Week::write(&w);
+    (w, week)
 }
 
 /// `asym share export` of March as a JSON bundle, with the protection flags given.
 fn export(w: &World, out: &Path, protect: &[&str], env: &[(&str, &str)]) -> common::Run {
-    let out = out.to_str().unwrap();
-    let mut args = vec![
-        "share",
-        "export",
-        "--from",
-        "2026-03-01",
-        "--to",
-        "2026-03-31",
-        "--format",
-        "json",
-        "--out",
-        out,
-    ];
+    let mut args = vec!["share", "export"];
+    args.extend(MARCH);
+    args.extend(["--format", "json", "--out", out.to_str().unwrap()]);
     args.extend_from_slice(protect);
     w.asym_with(&args, env, None)
 }
@@ -136,8 +67,7 @@ fn age_keygen(w: &World, name: &str) -> (PathBuf, String) {
 
 #[test]
 fn keys_show_makes_one_key_and_keeps_it_apart_from_the_database_key() {
-    let w = World::with_secret_service();
-    w.asym(&["init"]).ok();
+    let w = World::with_journal();
     let first = w.asym(&["--json", "keys", "show"]).ok().json();
     assert_eq!(first["created"], true);
     let again = w.asym(&["--json", "keys", "show"]).ok().json();
@@ -183,10 +113,14 @@ fn keys_show_makes_one_key_and_keeps_it_apart_from_the_database_key() {
 
 #[test]
 fn a_person_exports_encrypted_and_signed_and_the_manager_imports_it() {
-    let person = person_world();
-    let manager = manager_world();
+    let (person, week) = person_world();
+    let manager = World::with_journal();
     let (pubfile, key_id) = public_key_file(&person);
     let (identity, age_pub) = age_keygen(&manager, "manager-age.txt");
+    // Plaintext made on purpose, apart from both worlds: the positive controls.
+    let controls = tempfile::tempdir().unwrap();
+    week.plaintext_export(&person, &controls.path().join("person.md"));
+    let private = Canary::shown_in(&week.canary, controls.path());
 
     let out = person.tmp().join("march.json");
     export(&person, &out, &["--sign", "--encrypt-to", &age_pub], &[]).ok();
@@ -196,7 +130,7 @@ fn a_person_exports_encrypted_and_signed_and_the_manager_imports_it() {
     assert!(!out.exists(), "no plaintext copy beside the encrypted file");
     let bytes = std::fs::read(&file).unwrap();
     assert!(bytes.starts_with(b"-----BEGIN AGE ENCRYPTED FILE-----"));
-    assert!(found_in_files(&person.tmp(), CANARY.as_bytes()).is_empty());
+    private.assert_absent_from(&[person.tmp()]);
 
     // The standard tools accept what we wrote.
     let v = person.run(
@@ -223,7 +157,7 @@ fn a_person_exports_encrypted_and_signed_and_the_manager_imports_it() {
     tool_ok(&d, "age -d");
     let plain: serde_json::Value = serde_json::from_slice(&d.stdout).unwrap();
     assert_eq!(plain["format"], "asymptote-bundle");
-    assert!(!String::from_utf8_lossy(&d.stdout).contains(CANARY));
+    assert!(!String::from_utf8_lossy(&d.stdout).contains(&week.canary));
 
     // The manager: a person, their key, the import, the timeline.
     manager.asym(&["manager", "person", "add", "Ada"]).ok();
@@ -251,7 +185,7 @@ fn a_person_exports_encrypted_and_signed_and_the_manager_imports_it() {
         .ok()
         .json();
     assert_eq!(imported["signer_key_id"], key_id.as_str());
-    assert_eq!(imported["items"], 5);
+    assert_eq!(imported["items"], Week::SHAREABLE);
     let tl = manager
         .asym(&["--json", "manager", "timeline", "Ada"])
         .ok()
@@ -262,15 +196,16 @@ fn a_person_exports_encrypted_and_signed_and_the_manager_imports_it() {
         .iter()
         .map(|d| d["day"].as_str().unwrap())
         .collect();
-    assert_eq!(days, ["2026-03-02", "2026-03-03", "2026-03-04"]);
+    assert_eq!(days, Week::DAY_NAMES);
     assert!(
-        !tl.to_string().contains(CANARY),
-        "the private reflection was not imported"
+        !tl.to_string().contains(&week.canary),
+        "the private reflections were not imported"
     );
-    assert!(!tl.to_string().contains("Thinking of leaving"));
+    assert!(!tl.to_string().contains(Week::PRIVATE_WORDS));
     let text = manager.asym(&["manager", "timeline", "Ada"]).ok().stdout;
-    assert!(text.contains("Reviews got calmer"), "{text}");
+    assert!(text.contains(Week::SHARED_WORDS), "{text}");
     assert!(text.contains("Practice: Code review"), "{text}");
+    std::fs::write(controls.path().join("timeline.txt"), &text).unwrap();
 
     // The agenda: points carried forward until closed, actions, notes.
     let p1 = manager
@@ -300,8 +235,9 @@ fn a_person_exports_encrypted_and_signed_and_the_manager_imports_it() {
             "2026-04-01",
         ])
         .ok();
+    let note = unique_canary("okapimarzipan");
     manager
-        .asym(&["manager", "agenda", "Ada", "note", MANAGER_CANARY])
+        .asym(&["manager", "agenda", "Ada", "note", &note])
         .ok();
     let held = manager
         .asym(&[
@@ -317,12 +253,11 @@ fn a_person_exports_encrypted_and_signed_and_the_manager_imports_it() {
         .json();
     assert_eq!(held["last_held"], "2026-03-10");
     manager
-        .asym(&["manager", "agenda", "Ada", "close", &p1[p1.len() - 8..]])
+        .asym(&["manager", "agenda", "Ada", "close", short(&p1)])
         .ok();
-    let ag = manager
-        .asym(&["--json", "manager", "agenda", "Ada"])
-        .ok()
-        .json();
+    let agenda = manager.asym(&["--json", "manager", "agenda", "Ada"]).ok();
+    std::fs::write(controls.path().join("agenda.json"), &agenda.stdout).unwrap();
+    let ag = agenda.json();
     let points: Vec<&str> = ag["points"]
         .as_array()
         .unwrap()
@@ -335,30 +270,21 @@ fn a_person_exports_encrypted_and_signed_and_the_manager_imports_it() {
     assert!(text.contains("carried forward once"), "{text}");
     assert_eq!(ag["actions"][0]["owner"], "Ada");
     assert_eq!(ag["actions"][0]["due"], "2026-04-01");
-    assert_eq!(ag["notes"][0]["text"], MANAGER_CANARY);
+    assert_eq!(ag["notes"][0]["text"], note.as_str());
 
     // Nothing the person kept private reaches the manager, anywhere on disk; the
-    // manager's notes are encrypted like everything else.
-    for dir in [
-        manager.root.path().to_path_buf(),
-        person.root.path().to_path_buf(),
-    ] {
-        assert!(
-            found_in_files(&dir, CANARY.as_bytes()).is_empty(),
-            "{dir:?}"
-        );
-        assert!(
-            found_in_files(&dir, MANAGER_CANARY.as_bytes()).is_empty(),
-            "{dir:?}"
-        );
-    }
-    assert!(found_in_files(&manager.data, b"Reviews got calmer").is_empty());
+    // manager's notes and what the person shared are encrypted like everything else.
+    let everywhere = [manager.root.path(), person.root.path()];
+    private.assert_absent_from(&everywhere);
+    Canary::shown_in(&note, &controls.path().join("agenda.json")).assert_absent_from(&everywhere);
+    Canary::shown_in(Week::SHARED_WORDS, &controls.path().join("timeline.txt"))
+        .assert_absent_from(&[&manager.data]);
 }
 
 #[test]
 fn tampered_foreign_and_malformed_files_are_refused_and_nothing_is_written() {
-    let person = person_world();
-    let manager = manager_world();
+    let (person, _) = person_world();
+    let manager = World::with_journal();
     let (pubfile, _) = public_key_file(&person);
     manager.asym(&["manager", "person", "add", "Ada"]).ok();
     manager
@@ -384,7 +310,7 @@ fn tampered_foreign_and_malformed_files_are_refused_and_nothing_is_written() {
     assert_eq!(manager.snapshot(), before, "nothing written");
 
     // Signed by another person's key.
-    let other = person_world();
+    let (other, _) = person_world();
     let other_out = other.tmp().join("bob.json");
     export(&other, &other_out, &["--sign"], &[]).ok();
     manager
@@ -466,11 +392,11 @@ fn tampered_foreign_and_malformed_files_are_refused_and_nothing_is_written() {
 
 #[test]
 fn the_age_and_minisign_tools_interoperate_both_ways() {
-    let manager = manager_world();
+    let manager = World::with_journal();
     let (identity, age_pub) = age_keygen(&manager, "id.txt");
     // A sender that is not Asymptote: a key from `minisign -G -W`, a JSON bundle from a
     // real export, encrypted by `age -r` (binary) and signed by `minisign -S`.
-    let person = person_world();
+    let (person, _) = person_world();
     let plain = person.tmp().join("plain.json");
     export(&person, &plain, &[], &[]).ok();
     let enc = manager.tmp().join("sent.json.age");
@@ -588,7 +514,7 @@ fn the_age_and_minisign_tools_interoperate_both_ways() {
         .iter()
         .map(|d| d["items"].as_array().unwrap().len())
         .sum();
-    assert_eq!(n, 5);
+    assert_eq!(n, Week::SHAREABLE);
 
     // Ours to a passphrase, decrypted by `age -d` typing it into a pty.
     let ours = person.tmp().join("pp.json");

@@ -10,120 +10,7 @@ use std::process::{Command, Stdio};
 use std::time::Instant;
 
 use asymptote_core::export::Bundle;
-use common::World;
-
-/// Letters only, so no format's escaping hides it.
-const CANARY: &str = "quokkazanzibarsecret";
-
-struct Month {
-    challenge: String,
-    private_reflection: String,
-    audit: String,
-}
-
-fn journal_a_month(w: &World) -> Month {
-    let c = w
-        .asym(&[
-            "--json",
-            "challenge",
-            "add",
-            "--skill",
-            "Code review",
-            "--goal",
-            "Review a 400-line change in 20 minutes",
-            "--measure",
-            "time",
-            "--unit",
-            "min",
-            "--lower-is-better",
-            "--difficulty",
-            "3",
-            "--at",
-            "2026-03-01T08:00",
-        ])
-        .ok()
-        .id();
-    for i in 1..=12 {
-        let perf = format!("{}", 40.0 * (-(i as f64) / 4.0).exp() + 12.0);
-        w.asym(&[
-            "session",
-            "add",
-            "--challenge",
-            &c,
-            "--duration",
-            "30",
-            "--performance",
-            &perf,
-            "--attempts",
-            "10",
-            "--successes",
-            "8",
-            "--feedback",
-            "coach; worked=smaller diffs, \"first\"; change=read tests first",
-            "--notes",
-            "=1+1 <b>not bold</b>",
-            "--at",
-            &format!("2026-03-{:02}T17:00", i + 1),
-        ])
-        .ok();
-    }
-    let private_reflection = w
-        .asym(&[
-            "--json",
-            "reflection",
-            "add",
-            "--text",
-            &format!("I worry about {CANARY}"),
-            "--at",
-            "2026-03-10T21:00",
-        ])
-        .ok()
-        .id();
-    w.asym(&[
-        "reflection",
-        "add",
-        "--shared",
-        "--text",
-        "Not yet, but closer: *smaller* steps.",
-        "--at",
-        "2026-03-11T21:00",
-    ])
-    .ok();
-    w.asym(&[
-        "checkin",
-        "add",
-        "--task",
-        "5",
-        "--time",
-        "3",
-        "--technique",
-        "6",
-        "--team",
-        "4",
-        "--at",
-        "2026-03-15T18:00",
-    ])
-    .ok();
-    let audit = w
-        .asym(&[
-            "--json",
-            "audit",
-            "add",
-            "--kind",
-            "reward",
-            "--description",
-            "Bonus per ticket closed",
-            "--at",
-            "2026-03-05T10:00",
-        ])
-        .ok()
-        .id();
-    Month {
-        challenge: c,
-        private_reflection,
-        audit,
-    }
-}
+use common::{MARCH, Week, World, short};
 
 fn pdf_text(path: &Path) -> String {
     let out = Command::new("pdftotext")
@@ -135,24 +22,23 @@ fn pdf_text(path: &Path) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
-const RANGE: [&str; 4] = ["--from", "2026-03-01", "--to", "2026-03-31"];
-
 #[test]
 fn a_person_previews_a_month_exports_every_format_and_keeps_a_log() {
-    let w = World::with_secret_service();
-    w.asym(&["init"]).ok();
-    let m = journal_a_month(&w);
+    let w = World::with_journal();
+    let week = Week::write(&w);
+    let days = Week::DAYS;
 
     let mut args = vec!["--json", "share", "preview"];
-    args.extend(RANGE);
+    args.extend(MARCH);
     args.extend(["--agenda", "Can I own the review rota?", "--for", "Sam"]);
     let preview = w.asym(&args).ok();
-    assert!(!preview.stdout.contains(CANARY));
+    assert!(!preview.stdout.contains(&week.canary));
     let p = preview.json();
+    assert_eq!(p["counts"]["purposes"], 1);
     assert_eq!(p["counts"]["challenges"], 1);
-    assert_eq!(p["counts"]["sessions"], 12);
+    assert_eq!(p["counts"]["sessions"], days);
     assert_eq!(p["counts"]["reflections"], 1, "only the shared reflection");
-    assert_eq!(p["counts"]["checkins"], 1);
+    assert_eq!(p["counts"]["checkins"], days);
     assert_eq!(p["counts"]["audit_items"], 0);
     assert_eq!(p["recipient"], "Sam");
     let text = w
@@ -175,7 +61,7 @@ fn a_person_previews_a_month_exports_every_format_and_keeps_a_log() {
     for format in ["json", "md", "html", "csv", "pdf"] {
         let file = out.join(format!("brief.{format}"));
         let mut args = vec!["share", "export"];
-        args.extend(RANGE);
+        args.extend(MARCH);
         args.extend([
             "--agenda",
             "Can I own the review rota?",
@@ -193,18 +79,29 @@ fn a_person_previews_a_month_exports_every_format_and_keeps_a_log() {
             std::fs::read_to_string(&file).unwrap()
         };
         assert!(
-            !body.contains(CANARY),
+            !body.contains(&week.canary) && !body.contains(Week::PRIVATE_WORDS),
             "{format} leaked a private reflection"
         );
         assert!(
-            !body.contains("Bonus per ticket"),
+            !body.contains(Week::AUDIT_WORDS),
             "{format} leaked the audit"
         );
         assert!(body.contains("Code review"), "{format}: {body}");
+        if format != "csv" {
+            // The CSV holds sessions only.
+            assert!(body.contains(Week::SHARED_WORDS), "{format}: {body}");
+        }
+        // The person's text is text in every format: markup is not markup, a formula is
+        // not a formula.
+        match format {
+            "html" => assert!(!body.contains("<b>not bold</b>"), "{body}"),
+            "csv" => assert!(body.contains("'=1+1"), "{body}"),
+            _ => {}
+        }
     }
     let bundle =
         Bundle::from_json(&std::fs::read_to_string(out.join("brief.json")).unwrap()).unwrap();
-    assert_eq!(bundle.sessions.len(), 12);
+    assert_eq!(bundle.sessions.len(), days);
     assert_eq!(bundle.agenda, ["Can I own the review rota?"]);
     assert!(bundle.challenges[0].progress.curve.is_some());
     assert!(
@@ -217,8 +114,8 @@ fn a_person_previews_a_month_exports_every_format_and_keeps_a_log() {
             .unwrap()
             .lines()
             .count(),
-        13,
-        "a header and twelve sessions"
+        days + 1,
+        "a header and a line per session"
     );
 
     let log = w.asym(&["--json", "share", "log"]).ok().json();
@@ -228,21 +125,23 @@ fn a_person_previews_a_month_exports_every_format_and_keeps_a_log() {
     assert_eq!(log[4]["format"], "pdf");
     assert_eq!(log[0]["recipient"], "Sam");
     assert_eq!(log[0]["file_name"], "brief.json");
-    assert_eq!(log[0]["item_ids"].as_array().unwrap().len(), 15);
+    assert_eq!(
+        log[0]["item_ids"].as_array().unwrap().len(),
+        Week::SHAREABLE
+    );
     assert!(w.asym(&["share", "log"]).ok().stdout.contains("brief.pdf"));
 
     // Picking the private reflection and the audit item is the only way they leave.
     let file = out.join("picked.json");
     let mut args = vec!["share", "export"];
-    args.extend(RANGE);
-    let short = &m.private_reflection[m.private_reflection.len() - 8..];
+    args.extend(MARCH);
     args.extend([
         "--pick",
-        short,
+        short(&week.private_reflections[0]),
         "--pick",
-        &m.audit,
+        &week.audit[0],
         "--exclude",
-        &m.challenge,
+        &week.challenge,
     ]);
     args.extend(["--format", "json", "--out", file.to_str().unwrap()]);
     w.asym(&args).ok();
@@ -250,7 +149,7 @@ fn a_person_previews_a_month_exports_every_format_and_keeps_a_log() {
     assert!(
         b.reflections
             .iter()
-            .any(|r| r.text.as_deref().unwrap_or("").contains(CANARY))
+            .any(|r| r.text.as_deref().unwrap_or("").contains(&week.canary))
     );
     assert_eq!(b.audit_items.len(), 1);
     assert!(b.challenges.is_empty(), "excluded");
@@ -264,9 +163,8 @@ fn a_person_previews_a_month_exports_every_format_and_keeps_a_log() {
 
 #[test]
 fn mistakes_are_told_in_one_sentence_and_nothing_is_written() {
-    let w = World::with_secret_service();
-    w.asym(&["init"]).ok();
-    journal_a_month(&w);
+    let w = World::with_journal();
+    Week::write(&w);
     let file = w.tmp().join("x.pdf");
     let f = file.to_str().unwrap();
     w.asym(&[
@@ -390,14 +288,8 @@ fn big_journal(w: &World) {
 }
 
 fn export_cmd(w: &World, out: &Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_asym"));
-    c.env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("HOME", w.home())
-        .env("TMPDIR", w.tmp())
-        .env("LANG", "C.UTF-8")
-        .env("TZ", "UTC")
-        .env("ASYMPTOTE_PASSPHRASE", "kill-test-passphrase")
+    let mut c = w.command(env!("CARGO_BIN_EXE_asym"));
+    c.env("ASYMPTOTE_PASSPHRASE", "kill-test-passphrase")
         .args(["--data-dir", w.data.to_str().unwrap(), "share", "export"])
         .args([
             "--from",
@@ -410,7 +302,6 @@ fn export_cmd(w: &World, out: &Path) -> Command {
             "--out",
         ])
         .arg(out)
-        .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null());
     c

@@ -46,6 +46,13 @@ impl World {
         w
     }
 
+    /// A world with a real Secret Service and a new journal in keyring mode (`asym init`).
+    pub fn with_journal() -> Self {
+        let w = Self::with_secret_service();
+        w.asym(&["init"]).ok();
+        w
+    }
+
     pub fn start_secret_service(&mut self) {
         self.bus = Some(SecretService::start(self.root.path()));
     }
@@ -62,7 +69,15 @@ impl World {
         self.root.path().join("tmp")
     }
 
-    fn base_command(&self, program: &str) -> Command {
+    /// Where entry text must never be readable: the data folder, the temp folder and
+    /// `/dev/shm` (ARCHITECTURE.md's no-plaintext invariant).
+    pub fn private_places(&self) -> [PathBuf; 3] {
+        [self.data.clone(), self.tmp(), PathBuf::from("/dev/shm")]
+    }
+
+    /// `program` with this world's environment only (HOME, TMPDIR, the bus, …): nothing
+    /// of the person running the tests leaks in.
+    pub fn command(&self, program: &str) -> Command {
         let mut c = Command::new(program);
         c.env_clear()
             .env("PATH", std::env::var("PATH").unwrap_or_default())
@@ -97,7 +112,7 @@ impl World {
     }
 
     pub fn asym_with(&self, args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Run {
-        let mut c = self.base_command(env!("CARGO_BIN_EXE_asym"));
+        let mut c = self.command(env!("CARGO_BIN_EXE_asym"));
         c.arg("--data-dir").arg(&self.data).args(args);
         for (k, v) in env {
             c.env(k, v);
@@ -107,7 +122,7 @@ impl World {
 
     /// Runs any program in this world (e.g. `secret-tool`).
     pub fn run(&self, program: &str, args: &[&str], stdin: Option<&str>) -> Output {
-        let mut c = self.base_command(program);
+        let mut c = self.command(program);
         c.args(args);
         output(c, stdin)
     }
@@ -333,23 +348,422 @@ impl Drop for SecretService {
     }
 }
 
-/// Whether `needle` occurs anywhere in the files under `dir` (recursively).
-pub fn found_in_files(dir: &Path, needle: &[u8]) -> Vec<PathBuf> {
+/// The files under `path` (a file, or a folder searched recursively) whose bytes contain
+/// `needle`.
+///
+/// It panics, naming the place, when `path` is missing or unreadable, or when a file or
+/// folder in it cannot be read: a search that could not look would find nothing, and a
+/// no-plaintext check would pass on a wrong path. Skipped, because none can hold what a test
+/// wrote: entries that vanish during the walk (other programs come and go in `/dev/shm`),
+/// symbolic links and special files (sockets, pipes), and entries of other users.
+///
+/// Use it through [`Canary`], which shows the needle found before it is shown absent.
+#[track_caller]
+pub fn found_in_files(path: &Path, needle: &[u8]) -> Vec<PathBuf> {
+    assert!(
+        !needle.is_empty(),
+        "found_in_files needs something to look for"
+    );
+    let meta = std::fs::metadata(path).unwrap_or_else(|e| {
+        panic!(
+            "cannot search {} ({e}): a search of a missing or unreadable place finds nothing and proves nothing",
+            path.display()
+        )
+    });
     let mut hits = Vec::new();
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return hits;
+    if meta.is_dir() {
+        search_dir(path, needle, &mut hits);
+    } else if search_file(path, needle) == Some(true) {
+        hits.push(path.to_path_buf());
+    }
+    hits
+}
+
+#[track_caller]
+fn search_dir(dir: &Path, needle: &[u8], hits: &mut Vec<PathBuf>) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return,
+        Err(e) => panic!("cannot search the folder {} ({e})", dir.display()),
     };
-    for e in rd.flatten() {
-        let p = e.path();
-        let Ok(ft) = e.file_type() else { continue };
-        if ft.is_dir() {
-            hits.extend(found_in_files(&p, needle));
-        } else if ft.is_file()
-            && let Ok(bytes) = std::fs::read(&p)
-            && bytes.windows(needle.len()).any(|w| w == needle)
-        {
+    for entry in entries {
+        let entry = entry.unwrap_or_else(|e| panic!("cannot list {} ({e})", dir.display()));
+        let p = entry.path();
+        let meta = match std::fs::symlink_metadata(&p) {
+            Ok(meta) => meta,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => panic!("cannot search {} ({e})", p.display()),
+        };
+        if !mine(&meta) {
+            continue;
+        }
+        if meta.is_dir() {
+            search_dir(&p, needle, hits);
+        } else if meta.is_file() && search_file(&p, needle) == Some(true) {
             hits.push(p);
         }
     }
-    hits
+}
+
+/// Whether a file holds `needle`; `None` when it vanished before it could be read.
+#[track_caller]
+fn search_file(path: &Path, needle: &[u8]) -> Option<bool> {
+    match std::fs::read(path) {
+        Ok(bytes) => Some(bytes.windows(needle.len()).any(|w| w == needle)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => panic!(
+            "cannot read {} ({e}), so cannot tell what it holds",
+            path.display()
+        ),
+    }
+}
+
+/// Whether an entry belongs to the user running the tests (and so could hold what they wrote).
+fn mine(meta: &std::fs::Metadata) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        static UID: std::sync::OnceLock<Option<u32>> = std::sync::OnceLock::new();
+        let me = UID.get_or_init(|| std::fs::metadata("/proc/self").ok().map(|m| m.uid()));
+        me.is_none_or(|uid| uid == meta.uid())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        true
+    }
+}
+
+/// A canary: text put into the journal that must never be readable on disk where the
+/// journal keeps things. A check of its absence means something only once the same search
+/// has found it where it must be: in the control, a plaintext file made on purpose (a
+/// Markdown export, a copy the test keeps). So a wrong path, a wrong encoding, or a canary
+/// that never reached the journal cannot make an absence check pass.
+pub struct Canary {
+    text: String,
+    control: PathBuf,
+}
+
+impl Canary {
+    /// The positive control: `text` must be found in `control` (a file or a folder).
+    #[track_caller]
+    pub fn shown_in(text: &str, control: &Path) -> Canary {
+        let hits = found_in_files(control, text.as_bytes());
+        assert!(
+            !hits.is_empty(),
+            "the positive control failed: “{text}” is not in {}, so its absence elsewhere would prove nothing",
+            control.display()
+        );
+        Canary {
+            text: text.to_owned(),
+            control: control.canonicalize().unwrap(),
+        }
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// `text` is in no file under any of `places`.
+    #[track_caller]
+    pub fn assert_absent_from<P: AsRef<Path>>(&self, places: &[P]) {
+        for place in places {
+            let place = place.as_ref();
+            let canonical = place.canonicalize().unwrap_or_else(|e| {
+                panic!(
+                    "cannot search {} ({e}): a search of a missing place proves nothing",
+                    place.display()
+                )
+            });
+            assert!(
+                !self.control.starts_with(&canonical),
+                "the control {} lies inside {}, where “{}” must not be: keep controls apart",
+                self.control.display(),
+                place.display(),
+                self.text
+            );
+            let hits = found_in_files(place, self.text.as_bytes());
+            assert!(
+                hits.is_empty(),
+                "“{}” is readable in {hits:?}, where it must be encrypted or absent (the control {} shows it in plaintext)",
+                self.text,
+                self.control.display()
+            );
+        }
+    }
+}
+
+/// A canary unique to this process and call, in letters only (so no format's escaping can
+/// hide it): `stem` and a suffix no other test run shares, so a file another run leaves in
+/// `/dev/shm` cannot be mistaken for this one's.
+pub fn unique_canary(stem: &str) -> String {
+    static CALLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let calls = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let mut n = (u64::from(std::process::id()) << 20) | calls;
+    let mut out = stem.to_owned();
+    loop {
+        out.push(char::from(b'a' + (n % 26) as u8));
+        n /= 26;
+        if n == 0 {
+            return out;
+        }
+    }
+}
+
+/// The last 8 characters of an id, as the CLI shows it.
+pub fn short(id: &str) -> &str {
+    &id[id.len() - 8..]
+}
+
+/// The period every fixture's items fall in, as `asym share` flags.
+pub const MARCH: [&str; 4] = ["--from", "2026-03-01", "--to", "2026-03-31"];
+
+/// A week of journaling, Monday 2 to Sunday 8 March 2026 (local time UTC), written through
+/// the real `asym` so that every add command and its flags take part: one purpose; one
+/// challenge linked to it ("Code review", time in minutes, lower is better, difficulty 3);
+/// and each day a 30-minute session at 09:00 (10 attempts, 8 successes, a time falling
+/// exponentially from 43 towards 12 minutes, self-ratings, peer feedback, notes holding
+/// markup and a formula), a check-in at 17:00 and a private reflection at 18:00 holding
+/// [`Week::canary`]. On Tuesday a shared reflection ("Reviews got calmer this week");
+/// on Wednesday two audit items (a heuristic if-then reward, "Bonus per story point", and
+/// an algorithmic task, "Weekly dependency bumps").
+pub struct Week {
+    /// Unique to this week: in every private reflection, and nowhere else.
+    pub canary: String,
+    pub purpose: String,
+    pub challenge: String,
+    /// One a day, oldest first.
+    pub sessions: Vec<String>,
+    /// One a day, oldest first.
+    pub checkins: Vec<String>,
+    /// One a day, oldest first, each private and holding the canary.
+    pub private_reflections: Vec<String>,
+    pub shared_reflection: String,
+    /// The reward, then the task.
+    pub audit: [String; 2],
+}
+
+impl Week {
+    pub const DAYS: usize = 7;
+    /// Its days, as `asym` prints them.
+    pub const DAY_NAMES: [&str; 7] = [
+        "2026-03-02",
+        "2026-03-03",
+        "2026-03-04",
+        "2026-03-05",
+        "2026-03-06",
+        "2026-03-07",
+        "2026-03-08",
+    ];
+    /// What a share of March holds when nothing is picked or left out: the purpose, the
+    /// challenge, every session and check-in, and the shared reflection; never a private
+    /// reflection or an audit item.
+    pub const SHAREABLE: usize = 1 + 1 + Self::DAYS + Self::DAYS + 1;
+    /// Words of the private reflections other than the canary.
+    pub const PRIVATE_WORDS: &str = "checklist helps";
+    pub const SHARED_WORDS: &str = "Reviews got calmer this week";
+    pub const AUDIT_WORDS: &str = "story point";
+
+    /// Writes the week into `w`'s journal, which must exist and be open to `asym`.
+    pub fn write(w: &World) -> Week {
+        let canary = unique_canary("zanzibarquokka");
+        let purpose = w
+            .asym(&[
+                "--json",
+                "purpose",
+                "add",
+                "--title",
+                "Help my team ship calmly",
+                "--whom",
+                "my team",
+                "--why",
+                "Calm teams make fewer mistakes",
+                "--at",
+                "2026-03-02T08:00",
+            ])
+            .ok()
+            .id();
+        let challenge = w
+            .asym(&[
+                "--json",
+                "challenge",
+                "add",
+                "--skill",
+                "Code review",
+                "--goal",
+                "Review a 400-line change in 20 minutes",
+                "--measure",
+                "time",
+                "--unit",
+                "min",
+                "--lower-is-better",
+                "--difficulty",
+                "3",
+                "--purpose",
+                &purpose,
+                "--at",
+                "2026-03-02T08:05",
+            ])
+            .ok()
+            .id();
+        let (mut sessions, mut checkins, mut private_reflections) =
+            (Vec::new(), Vec::new(), Vec::new());
+        for (i, day) in Self::DAY_NAMES.iter().enumerate() {
+            let minutes = 12.0 + 40.0 * (-(i as f64 + 1.0) / 4.0).exp();
+            sessions.push(
+                w.asym(&[
+                    "--json",
+                    "session",
+                    "add",
+                    "--challenge",
+                    &challenge,
+                    "--at",
+                    &format!("{day}T09:00"),
+                    "--duration",
+                    "30",
+                    "--sub-skill",
+                    "reading diffs",
+                    "--attempts",
+                    "10",
+                    "--successes",
+                    "8",
+                    "--performance",
+                    &format!("{minutes:.1}"),
+                    "--effort",
+                    "6",
+                    "--challenge-rating",
+                    "6",
+                    "--skill-rating",
+                    "5",
+                    "--feedback",
+                    "peer; worked=clear comments, \"small\" diffs; change=look at tests first; delay=30",
+                    "--next-step",
+                    "start from the tests",
+                    "--notes",
+                    "=1+1 <b>not bold</b>",
+                ])
+                .ok()
+                .id(),
+            );
+            checkins.push(
+                w.asym(&[
+                    "--json",
+                    "checkin",
+                    "add",
+                    "--task",
+                    "5",
+                    "--time",
+                    "4",
+                    "--technique",
+                    "6",
+                    "--team",
+                    "3",
+                    "--note",
+                    "pairing helped",
+                    "--at",
+                    &format!("{day}T17:00"),
+                ])
+                .ok()
+                .id(),
+            );
+            let text = format!(
+                "Day {}: not yet fast, but my {canary} {}.",
+                i + 1,
+                Self::PRIVATE_WORDS
+            );
+            private_reflections.push(
+                w.asym_with(
+                    &[
+                        "--json",
+                        "reflection",
+                        "add",
+                        "--text",
+                        "-",
+                        "--tag",
+                        "review",
+                        "--challenge",
+                        &challenge,
+                        "--at",
+                        &format!("{day}T18:00"),
+                    ],
+                    &[],
+                    Some(&text),
+                )
+                .ok()
+                .id(),
+            );
+        }
+        let shared_reflection = w
+            .asym(&[
+                "--json",
+                "reflection",
+                "add",
+                "--shared",
+                "--text",
+                &format!(
+                    "{}. Not yet, but closer: *smaller* steps.",
+                    Self::SHARED_WORDS
+                ),
+                "--at",
+                "2026-03-03T19:00",
+            ])
+            .ok()
+            .id();
+        let reward = w
+            .asym(&[
+                "--json",
+                "audit",
+                "add",
+                "--kind",
+                "reward",
+                "--description",
+                "Bonus per story point",
+                "--contingency",
+                "if 40 points then bonus",
+                "--task-type",
+                "heuristic",
+                "--at",
+                "2026-03-04T10:00",
+            ])
+            .ok()
+            .id();
+        let task = w
+            .asym(&[
+                "--json",
+                "audit",
+                "add",
+                "--kind",
+                "task",
+                "--description",
+                "Weekly dependency bumps",
+                "--task-type",
+                "algorithmic",
+                "--at",
+                "2026-03-04T10:05",
+            ])
+            .ok()
+            .id();
+        Week {
+            canary,
+            purpose,
+            challenge,
+            sessions,
+            checkins,
+            private_reflections,
+            shared_reflection,
+            audit: [reward, task],
+        }
+    }
+
+    /// Exports March as Markdown into `out` with every private reflection and audit item
+    /// picked: a deliberately plaintext file, the positive control for [`Canary`].
+    pub fn plaintext_export(&self, w: &World, out: &Path) {
+        let mut args = vec!["share", "export"];
+        args.extend(MARCH);
+        for id in self.private_reflections.iter().chain(&self.audit) {
+            args.extend(["--pick", id.as_str()]);
+        }
+        args.extend(["--format", "md", "--out", out.to_str().unwrap()]);
+        w.asym(&args).ok();
+    }
 }

@@ -3,7 +3,7 @@
 //! reminder, off by default.
 //!
 //! The reminder is informational and gentle: no streak, no count of missed days
-//! (SCIENCE.md §7).
+//! (docs/science.md §7).
 
 use std::time::Duration;
 

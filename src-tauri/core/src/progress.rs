@@ -2,11 +2,11 @@
 //! from the store and computed by `asymptote-science` — the one implementation
 //! the window, the CLI and exports all use.
 //!
-//! * The curve (SCIENCE.md §1): each session's performance value against the
+//! * The curve (docs/science.md §1): each session's performance value against the
 //!   practice done *before* it (cumulative hours, or sessions), fitted with the
 //!   exponential, power and APEX models (Heathcote, Brown & Mewhort 2000;
 //!   Newell & Rosenbloom 1981) and chosen by AICc — or refused, with the reason.
-//! * Calibration (SCIENCE.md §2): the success rate over recent attempts with its
+//! * Calibration (docs/science.md §2): the success rate over recent attempts with its
 //!   Wilson interval against the challenge's target rate (Wilson et al. 2019's
 //!   85 % by default), a next difficulty from Kaernbach's (1991) weighted
 //!   up-down rule, and the flow channel of the latest session's self-ratings

@@ -1,16 +1,16 @@
 //! Asymptote's science engine: learning curves and Goldilocks calibration, as pure functions
 //! over plain data (no storage, no clock, no Tauri).
 //!
-//! - [`curves`]: fit exponential, power and APEX learning curves (SCIENCE.md §1), choose
+//! - [`curves`]: fit exponential, power and APEX learning curves (docs/science.md §1), choose
 //!   between them by AICc, report the asymptote, the gap closed, the half-life and a
 //!   projection with their uncertainty, refuse honestly when the data cannot support a curve,
 //!   say it in plain English and draw it as SVG.
 //! - [`goldilocks`]: Wilson intervals, too easy / Goldilocks / too hard verdicts against an
 //!   85 % target, Kaernbach's weighted up-down staircase, and Massimini & Carli's flow
-//!   channels (SCIENCE.md §2).
+//!   channels (docs/science.md §2).
 //!
 //! Every public result type derives `Serialize`, so a command-line tool can print it as JSON.
-//! Following SCIENCE.md §7, nothing here scores or rewards: the outputs are information
+//! Following docs/science.md §7, nothing here scores or rewards: the outputs are information
 //! (where you are, how far you have come, what is left).
 //!
 //! # Example

@@ -39,7 +39,7 @@ impl Interval {
 /// Returns `None` when the correction is undefined (`n ≤ k + 1`) or `rss` is not a positive
 /// finite number. `k` counts the curve's parameters only (3 for the exponential and power
 /// models, 4 for APEX): the error variance, which every model shares, is left out, as in the
-/// formula of SCIENCE.md §1.
+/// formula of docs/science.md §1.
 #[must_use]
 pub fn aicc(rss: f64, n: usize, k: usize) -> Option<f64> {
     if n <= k + 1 || !(rss.is_finite() && rss > 0.0) {

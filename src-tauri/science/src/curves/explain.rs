@@ -1,6 +1,6 @@
 //! Plain-English sentences about a learning curve, for a person rather than a statistician.
 //!
-//! The wording follows SCIENCE.md §7: informational feedback (where you are, how far you have
+//! The wording follows docs/science.md §7: informational feedback (where you are, how far you have
 //! come, what is left), no praise or scores; and §3: no promises. A refusal says why no curve
 //! is drawn and what would help.
 

@@ -1,6 +1,6 @@
 //! Learning curves: how close is this person to their current ceiling on this skill?
 //!
-//! Implements SCIENCE.md §1. Per person and per skill (never pooled: averaging exponentials
+//! Implements docs/science.md §1. Per person and per skill (never pooled: averaging exponentials
 //! produces a spurious power law, Heathcote, Brown & Mewhort 2000), with `x` the cumulative
 //! practice (hours or sessions, the caller's choice), three families are fitted:
 //!

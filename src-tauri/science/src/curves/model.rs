@@ -13,7 +13,7 @@ use levenberg_marquardt::LeastSquaresProblem;
 use nalgebra::{DMatrix, DVector, Dyn, Owned};
 use serde::{Deserialize, Serialize};
 
-/// A learning-curve family (SCIENCE.md §1).
+/// A learning-curve family (docs/science.md §1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]

@@ -1,4 +1,4 @@
-//! Goldilocks challenges: neither too easy nor too hard (SCIENCE.md §2).
+//! Goldilocks challenges: neither too easy nor too hard (docs/science.md §2).
 //!
 //! - The target success rate defaults to 85 % ("The Eighty Five Percent Rule for optimal
 //!   learning", Wilson, Shenhav, Straccia & Cohen 2019, *Nature Communications* 10:4646, whose

@@ -207,7 +207,7 @@ mod tests {
 
     #[test]
     fn ratio_for_85_percent() {
-        // (1 − 0.85)/0.85 = 0.17647 (SCIENCE.md: 0.176).
+        // (1 − 0.85)/0.85 = 0.17647 (docs/science.md §2: 0.176).
         assert!((kaernbach_ratio(0.85).unwrap() - 0.176_470_588).abs() < 1e-9);
         assert!(kaernbach_ratio(0.0).is_err());
         assert!(kaernbach_ratio(1.0).is_err());
