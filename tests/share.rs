@@ -361,8 +361,8 @@ fn a_killed_export_leaves_no_partial_file_and_the_next_run_clears_its_temp() {
 /// refused unless `--replace`, and an age passphrase needs eight characters.
 #[test]
 fn export_refuses_a_taken_name_unless_replaced_and_a_short_passphrase() {
-    let w = World::new();
-    journal_a_month(&w);
+    let w = World::with_journal();
+    Week::write(&w);
     let file = w.tmp().join("taken.md");
     std::fs::write(&file, b"keep me").unwrap();
     let base = [
