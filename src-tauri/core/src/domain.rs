@@ -17,6 +17,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate, Offset, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::names;
 
 /// An item's id: a UUIDv7, so ids sort by creation time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -140,22 +141,13 @@ pub enum ChallengeStatus {
 }
 
 impl ChallengeStatus {
+    /// Its serde name.
     pub fn as_str(self) -> &'static str {
-        match self {
-            ChallengeStatus::Active => "active",
-            ChallengeStatus::Paused => "paused",
-            ChallengeStatus::Done => "done",
-        }
+        names::name_of(&self)
     }
+    /// From its serde name, ignoring case and surrounding space.
     pub fn parse(s: &str) -> Result<Self> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "active" => Ok(Self::Active),
-            "paused" => Ok(Self::Paused),
-            "done" => Ok(Self::Done),
-            other => Err(Error::invalid(format!(
-                "`{other}` is not a challenge status; use active, paused or done."
-            ))),
-        }
+        names::parse(s, "a challenge status")
     }
 }
 
@@ -241,26 +233,13 @@ pub enum FeedbackSource {
 }
 
 impl FeedbackSource {
+    /// Its serde name.
     pub fn as_str(self) -> &'static str {
-        match self {
-            FeedbackSource::SelfAssessed => "self",
-            FeedbackSource::Coach => "coach",
-            FeedbackSource::Peer => "peer",
-            FeedbackSource::Recording => "recording",
-            FeedbackSource::Metric => "metric",
-        }
+        names::name_of(&self)
     }
+    /// From its serde name, ignoring case and surrounding space.
     pub fn parse(s: &str) -> Result<Self> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "self" => Ok(Self::SelfAssessed),
-            "coach" => Ok(Self::Coach),
-            "peer" => Ok(Self::Peer),
-            "recording" => Ok(Self::Recording),
-            "metric" => Ok(Self::Metric),
-            other => Err(Error::invalid(format!(
-                "`{other}` is not a feedback source; use self, coach, peer, recording or metric."
-            ))),
-        }
+        names::parse(s, "a feedback source")
     }
 }
 
@@ -455,22 +434,13 @@ pub enum AuditKind {
 }
 
 impl AuditKind {
+    /// Its serde name.
     pub fn as_str(self) -> &'static str {
-        match self {
-            AuditKind::Reward => "reward",
-            AuditKind::Punishment => "punishment",
-            AuditKind::Task => "task",
-        }
+        names::name_of(&self)
     }
+    /// From its serde name, ignoring case and surrounding space.
     pub fn parse(s: &str) -> Result<Self> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "reward" => Ok(Self::Reward),
-            "punishment" => Ok(Self::Punishment),
-            "task" => Ok(Self::Task),
-            other => Err(Error::invalid(format!(
-                "`{other}` is not an audit kind; use reward, punishment or task."
-            ))),
-        }
+        names::parse(s, "an audit kind")
     }
 }
 
@@ -485,20 +455,13 @@ pub enum TaskType {
 }
 
 impl TaskType {
+    /// Its serde name.
     pub fn as_str(self) -> &'static str {
-        match self {
-            TaskType::Algorithmic => "algorithmic",
-            TaskType::Heuristic => "heuristic",
-        }
+        names::name_of(&self)
     }
+    /// From its serde name, ignoring case and surrounding space.
     pub fn parse(s: &str) -> Result<Self> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "algorithmic" => Ok(Self::Algorithmic),
-            "heuristic" => Ok(Self::Heuristic),
-            other => Err(Error::invalid(format!(
-                "`{other}` is not a task type; use algorithmic or heuristic."
-            ))),
-        }
+        names::parse(s, "a task type")
     }
 }
 
@@ -566,27 +529,15 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// Its serde name (as search results and the store's search index write it).
     pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Purpose => "purpose",
-            Kind::Challenge => "challenge",
-            Kind::Session => "session",
-            Kind::Reflection => "reflection",
-            Kind::Checkin => "checkin",
-            Kind::AuditItem => "audit_item",
-        }
+        names::name_of(&self)
     }
+    /// From exactly its serde name.
     pub fn parse(s: &str) -> Option<Self> {
-        Some(match s {
-            "purpose" => Kind::Purpose,
-            "challenge" => Kind::Challenge,
-            "session" => Kind::Session,
-            "reflection" => Kind::Reflection,
-            "checkin" => Kind::Checkin,
-            "audit_item" => Kind::AuditItem,
-            _ => return None,
-        })
+        names::from_name(s)
     }
+    /// The table its items live in.
     pub(crate) fn table(self) -> &'static str {
         match self {
             Kind::Purpose => "purposes",
@@ -704,5 +655,110 @@ pub(crate) fn check_target_rate(r: f64) -> Result<()> {
         Err(Error::invalid(
             "The target success rate must be between 0 and 1, exclusive (e.g. 0.85).",
         ))
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::names;
+
+    /// Every variant of `all` (which must list them all) is named by serde alone:
+    /// `as_str` is the name serde writes, `parse` reads it back, and serde's list of names
+    /// has one name per variant.
+    fn names_come_from_serde<T>(all: &[T], as_str: fn(T) -> &'static str, parse: fn(&str) -> T)
+    where
+        T: Copy + PartialEq + std::fmt::Debug + Serialize + serde::de::DeserializeOwned,
+    {
+        assert_eq!(
+            names::variants::<T>().len(),
+            all.len(),
+            "one name per variant"
+        );
+        for &v in all {
+            let name = as_str(v);
+            assert!(!name.is_empty(), "{v:?} has a name");
+            assert_eq!(
+                serde_json::to_value(v).unwrap(),
+                name,
+                "{v:?}: as_str is serde's"
+            );
+            assert_eq!(serde_json::from_value::<T>(name.into()).unwrap(), v);
+            assert_eq!(parse(name), v, "{name} round-trips");
+        }
+    }
+
+    /// Exhaustive: a new variant fails to compile here until it is listed.
+    macro_rules! all {
+        ($t:ident: $($v:ident),+) => {{
+            #[allow(dead_code)]
+            fn exhaustive(x: $t) { match x { $($t::$v)|+ => {} } }
+            [$($t::$v),+]
+        }};
+    }
+
+    #[test]
+    fn challenge_status_names_come_from_serde() {
+        let all = all!(ChallengeStatus: Active, Paused, Done);
+        names_come_from_serde(&all, ChallengeStatus::as_str, |s| {
+            ChallengeStatus::parse(s).unwrap()
+        });
+        assert_eq!(
+            ChallengeStatus::parse(" Paused ").unwrap(),
+            ChallengeStatus::Paused
+        );
+        assert_eq!(
+            ChallengeStatus::parse("Later").unwrap_err().to_string(),
+            "`later` is not a challenge status; use active, paused or done."
+        );
+    }
+
+    #[test]
+    fn feedback_source_names_come_from_serde() {
+        let all = all!(FeedbackSource: SelfAssessed, Coach, Peer, Recording, Metric);
+        names_come_from_serde(&all, FeedbackSource::as_str, |s| {
+            FeedbackSource::parse(s).unwrap()
+        });
+        assert_eq!(FeedbackSource::SelfAssessed.as_str(), "self");
+        assert_eq!(
+            FeedbackSource::parse("SELF").unwrap(),
+            FeedbackSource::SelfAssessed
+        );
+        assert_eq!(
+            FeedbackSource::parse("mirror").unwrap_err().to_string(),
+            "`mirror` is not a feedback source; use self, coach, peer, recording or metric."
+        );
+    }
+
+    #[test]
+    fn audit_kind_names_come_from_serde() {
+        let all = all!(AuditKind: Reward, Punishment, Task);
+        names_come_from_serde(&all, AuditKind::as_str, |s| AuditKind::parse(s).unwrap());
+        assert_eq!(
+            AuditKind::parse("bonus").unwrap_err().to_string(),
+            "`bonus` is not an audit kind; use reward, punishment or task."
+        );
+    }
+
+    #[test]
+    fn task_type_names_come_from_serde() {
+        let all = all!(TaskType: Algorithmic, Heuristic);
+        names_come_from_serde(&all, TaskType::as_str, |s| TaskType::parse(s).unwrap());
+        assert_eq!(
+            TaskType::parse("creative").unwrap_err().to_string(),
+            "`creative` is not a task type; use algorithmic or heuristic."
+        );
+    }
+
+    #[test]
+    fn kind_names_come_from_serde() {
+        let all = all!(Kind: Purpose, Challenge, Session, Reflection, Checkin, AuditItem);
+        names_come_from_serde(&all, Kind::as_str, |s| Kind::parse(s).unwrap());
+        assert_eq!(Kind::AuditItem.as_str(), "audit_item");
+        // Kind reads exactly what the store wrote: no case or space folding.
+        assert_eq!(Kind::parse("Purpose"), None);
+        assert_eq!(Kind::parse(" purpose"), None);
+        assert_eq!(Kind::parse("audit item"), None);
     }
 }

@@ -21,6 +21,7 @@ mod fsutil;
 pub mod journal;
 pub mod keystore;
 pub mod manager;
+mod names;
 pub mod progress;
 pub mod protect;
 mod repo;
