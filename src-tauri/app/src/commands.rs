@@ -12,10 +12,10 @@ use std::sync::Arc;
 
 use asymptote_core::science::curves::{Point, sample_curve};
 use asymptote_core::{
-    AuditItem, Challenge, ChallengeStatus, Checkin, CreateOptions, DayView, Draft, GIBBS_PROMPTS,
-    Id, Journal, KeyMode, NewAuditItem, NewChallenge, NewCheckin, NewPurpose, NewReflection,
-    NewSession, OsKeyring, Passphrase, PracticeAxis, Progress, Purpose, Reflection, SearchHit,
-    Session, Status, Unlock, local_today,
+    AuditItem, Challenge, ChallengeStatus, Checkin, DayView, Draft, GIBBS_PROMPTS, Id, Journal,
+    KeyMode, NewAuditItem, NewChallenge, NewCheckin, NewPurpose, NewReflection, NewSession,
+    OsKeyring, Passphrase, PracticeAxis, Progress, Purpose, Reflection, SearchHit, Session, Status,
+    local_today, usecase,
 };
 use chrono::NaiveDate;
 use serde::Serialize;

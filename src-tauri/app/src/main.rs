@@ -140,16 +140,6 @@ impl CommandError {
     fn locked() -> Self {
         Self::new("locked", "The journal is locked. Unlock it first.")
     }
-
-    #[cfg(test)]
-    fn kind(&self) -> &'static str {
-        self.kind
-    }
-
-    #[cfg(test)]
-    fn message(&self) -> &str {
-        &self.message
-    }
 }
 
 impl From<asymptote_core::Error> for CommandError {

@@ -11,13 +11,13 @@ fn option(field: Field) -> &'static str {
         Field::Identity => "--identity",
         Field::Passphrase => "--encrypt-passphrase",
         Field::Recipient => "--encrypt-to",
-        Field::Key => "KEY",
+        Field::Key => "KEY: a .pub file or its RW… line",
         Field::From => "--from",
         Field::To => "--to",
         Field::Challenge => "--challenge",
         Field::Attempts => "--attempts",
         Field::Successes => "--successes",
-        Field::Id => "ID",
+        Field::Id => "`asym day` and `asym search --json` show ids",
     }
 }
 

@@ -610,13 +610,17 @@ impl SessionData {
         }
         match (self.attempts, self.successes) {
             (Some(a), Some(s)) if s > a => {
-                return Err(Error::invalid(format!(
-                    "{s} successes out of {a} attempts is not possible; successes cannot exceed attempts."
-                )));
+                return Err(Error::field(
+                    crate::error::Field::Successes,
+                    format!(
+                        "{s} successes out of {a} attempts is not possible; successes cannot exceed attempts."
+                    ),
+                ));
             }
             (None, Some(_)) => {
-                return Err(Error::invalid(
-                    "Successes need a number of attempts too; give --attempts.",
+                return Err(Error::field(
+                    crate::error::Field::Attempts,
+                    "Successes need a number of attempts too.",
                 ));
             }
             _ => {}

@@ -465,10 +465,13 @@ impl Journal {
             return Ok(id);
         }
         if t.len() < 4 || !t.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
-            return Err(Error::invalid(format!(
-                "`{text}` is not an id; give at least 4 characters of one (see `asym {} list`).",
-                kind.as_str().replace('_', "-")
-            )));
+            return Err(Error::field(
+                crate::error::Field::Id,
+                format!(
+                    "`{text}` is not an id of a {}; give at least 4 characters of one.",
+                    kind.as_str().replace('_', " ")
+                ),
+            ));
         }
         let mut stmt = self.conn.prepare(&format!(
             "SELECT id FROM {} WHERE id LIKE ?1 || '%' OR id LIKE '%' || ?1 LIMIT 2",

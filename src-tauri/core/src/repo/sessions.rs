@@ -167,7 +167,10 @@ impl Journal {
     pub fn add_sessions(&mut self, news: Vec<NewSession>) -> Result<Vec<Id>> {
         self.insert_items(news.into_iter().map(|new| {
             let challenge_id = new.challenge_id.ok_or_else(|| {
-                Error::invalid("A practice session needs its challenge; give --challenge ID.")
+                Error::field(
+                    crate::error::Field::Challenge,
+                    "A practice session needs its challenge; choose one.",
+                )
             })?;
             Ok(Session {
                 meta: new_meta(new.when, new.private),
