@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Generates the TypeScript types the window uses for IPC from the Rust types (ts-rs), into
 # ui/src/bindings/ (committed), or into the folder given as $1 (check-bindings.sh uses that).
-# Every exported type is written by a test ts-rs derives (`export_bindings_*`), run with the
-# `ts` feature on the science engine, the core and the app.
+# Every exported type is written by a test ts-rs derives (`export_bindings_*`); the types
+# derive it in every build, so no feature turns it on.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${1:-ui/src/bindings}"
@@ -11,9 +11,9 @@ out="$(cd "$out" && pwd)"
 find "$out" -maxdepth 1 -name '*.ts' -delete
 # Ids, counts and sizes cross IPC as JSON numbers, not BigInt.
 export TS_RS_EXPORT_DIR="$out" TS_RS_LARGE_INT=number
-cargo test --quiet --locked -p asymptote-science -p asymptote-core --lib --features ts \
-    export_bindings >/dev/null
-cargo test --quiet --locked -p asymptote --bin asymptote --features ts export_bindings >/dev/null
+# The whole workspace, as `cargo test --workspace` builds it: the same features, so this
+# reuses that build instead of compiling another configuration. Only the export tests run.
+cargo test --quiet --locked --workspace --lib --bins export_bindings >/dev/null
 # One index so the UI imports from "./bindings".
 (
     cd "$out"

@@ -37,12 +37,16 @@ step "UI type check (tsc --noEmit)" bash -c 'cd ui && npm run --silent check'
 step "UI unit tests (vitest)" bash -c 'cd ui && npm test --silent'
 # The app embeds ui/dist at compile time, so the UI is built before anything compiles it.
 step "UI build (vite)" build_ui
-step "IPC bindings up to date (ts-rs)" scripts/check-bindings.sh
 step "cargo clippy --workspace --all-targets -- -D warnings" \
     cargo clippy --workspace --all-targets --locked -- -D warnings
+# One debug build of everything (the app, asym, every test and bench) with the features
+# `cargo test --workspace` resolves, so the tests, the bindings check, the smoke test and the
+# end-to-end tests below all reuse it instead of compiling the tree again.
+step "Build the workspace once (debug, all targets)" \
+    cargo build --workspace --all-targets --locked
 step "cargo test --workspace (inside a real Secret Service)" \
     scripts/with-secret-service.sh cargo test --workspace --locked
-step "Build the app and the CLI (debug)" cargo build --locked -p asymptote -p asym
+step "IPC bindings up to date (ts-rs)" scripts/check-bindings.sh
 step "Window smoke test (Xvfb + real Secret Service)" \
     scripts/with-secret-service.sh scripts/smoke-window.sh
 step "End-to-end + accessibility (tauri-driver, axe-core)" scripts/e2e.sh --no-build

@@ -83,7 +83,8 @@ where
 
 /// What the window needs to know before it can show anything.
 #[derive(Debug, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub struct JournalStatus {
     pub data_dir: String,
     pub exists: bool,
@@ -114,7 +115,8 @@ pub async fn journal_status(shell: State<'_, SharedShell>) -> CommandResult<Jour
 
 /// A new journal's recovery key, shown once.
 #[derive(Debug, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub struct CreatedJournal {
     pub recovery_key: String,
 }
@@ -299,7 +301,8 @@ pub async fn delete_session(shell: State<'_, SharedShell>, id: Id) -> CommandRes
 
 /// One of Gibbs's prompts: the field it fills and the question asked.
 #[derive(Debug, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub struct Prompt {
     pub field: &'static str,
     pub question: &'static str,
@@ -428,7 +431,8 @@ pub async fn search(
 /// A challenge's progress with its fitted curve sampled for the chart, on past practice
 /// and on a projection beyond it.
 #[derive(Debug, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub struct ProgressView {
     pub progress: Progress,
     /// The fitted curve from no practice to `projection_to` (empty when refused).

@@ -119,12 +119,13 @@ impl Shell {
 /// `message` is one sentence for a person, never holding key material or entry text;
 /// `field`, for bad input, names the field to show it beside.
 #[derive(Debug, Clone, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub struct CommandError {
     kind: &'static str,
     message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "ts", ts(optional))]
+    #[ts(optional)]
     field: Option<Field>,
 }
 

@@ -21,7 +21,8 @@ const KEY: &str = "app.settings";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub enum Theme {
     /// Follow the OS (prefers-color-scheme).
     #[default]
@@ -32,7 +33,8 @@ pub enum Theme {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub struct Settings {
     /// Lock after this many minutes without input; `None` never locks.
     pub idle_lock_minutes: Option<u32>,

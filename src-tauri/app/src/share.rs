@@ -31,7 +31,8 @@ use crate::{CommandError, CommandResult};
 /// What a file made from a selection will hold, and what the period holds beyond it
 /// (private items, audit items, sections not chosen, items left out) to pick one by one.
 #[derive(Debug, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub struct SharePreview {
     pub preview: Preview,
     pub candidates: Vec<PreviewItem>,
@@ -92,7 +93,8 @@ pub async fn share_log(shell: State<'_, SharedShell>) -> CommandResult<Vec<Share
 
 /// The journal's signing public key, to hand to a manager.
 #[derive(Debug, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub struct SigningKeyInfo {
     /// The fingerprint to read out and compare (minisign's key id).
     pub key_id: String,
@@ -282,7 +284,8 @@ pub async fn manager_agenda(
 
 /// A new agenda entry.
 #[derive(Debug, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum NewAgendaItem {
     Point {

@@ -22,7 +22,8 @@ use crate::names;
 /// An item's id: a UUIDv7, so ids sort by creation time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub struct Id(pub uuid::Uuid);
 
 impl Id {
@@ -54,7 +55,8 @@ impl std::str::FromStr for Id {
 
 /// When an item happened: the instant, and the person's local offset and day then.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub struct When {
     /// The instant, in UTC.
     pub at: DateTime<Utc>,
@@ -95,7 +97,8 @@ pub fn local_today() -> NaiveDate {
 
 /// Bookkeeping every item carries.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub struct Meta {
     pub id: Id,
     pub when: When,
@@ -107,7 +110,8 @@ pub struct Meta {
 // ---------------------------------------------------------------- purpose
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub struct Purpose {
     #[serde(flatten)]
     pub meta: Meta,
@@ -119,7 +123,8 @@ pub struct Purpose {
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub struct NewPurpose {
     pub title: String,
     pub whom: Option<String>,
@@ -132,7 +137,8 @@ pub struct NewPurpose {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub enum ChallengeStatus {
     #[default]
     Active,
@@ -153,7 +159,8 @@ impl ChallengeStatus {
 
 /// What a challenge measures, and which way is better.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub struct Measure {
     pub name: Option<String>,
     pub unit: Option<String>,
@@ -174,7 +181,8 @@ impl Default for Measure {
 pub const DEFAULT_TARGET_RATE: f64 = 0.85;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub struct Challenge {
     #[serde(flatten)]
     pub meta: Meta,
@@ -188,7 +196,8 @@ pub struct Challenge {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub struct NewChallenge {
     pub skill: String,
     pub goal: Option<String>,
@@ -221,7 +230,8 @@ impl Default for NewChallenge {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub enum FeedbackSource {
     #[default]
     #[serde(rename = "self")]
@@ -245,7 +255,8 @@ impl FeedbackSource {
 
 /// One piece of feedback a session got.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub struct Feedback {
     pub source: FeedbackSource,
     /// How soon after the attempt it came, in minutes.
@@ -255,7 +266,8 @@ pub struct Feedback {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub struct Session {
     #[serde(flatten)]
     pub meta: Meta,
@@ -266,7 +278,8 @@ pub struct Session {
 
 /// A session's own content, shared by new and stored sessions.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub struct SessionData {
     pub duration_min: Option<f64>,
     pub sub_skill: Option<String>,
@@ -288,7 +301,8 @@ pub struct SessionData {
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub struct NewSession {
     pub challenge_id: Option<Id>,
     pub data: SessionData,
@@ -300,7 +314,8 @@ pub struct NewSession {
 
 /// Gibbs's (1988) reflective cycle.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub struct Gibbs {
     pub description: Option<String>,
     pub feelings: Option<String>,
@@ -347,7 +362,8 @@ pub const GIBBS_PROMPTS: [(&str, &str); 6] = [
 ];
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub struct Reflection {
     #[serde(flatten)]
     pub meta: Meta,
@@ -360,7 +376,8 @@ pub struct Reflection {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub struct NewReflection {
     pub text: Option<String>,
     pub gibbs: Gibbs,
@@ -392,7 +409,8 @@ impl Default for NewReflection {
 
 /// Autonomy over Pink's four T's, each 1 (none) to 7 (full).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub struct FourTs {
     pub task: u8,
     pub time: u8,
@@ -401,7 +419,8 @@ pub struct FourTs {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub struct Checkin {
     #[serde(flatten)]
     pub meta: Meta,
@@ -410,7 +429,8 @@ pub struct Checkin {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub struct NewCheckin {
     pub ratings: FourTs,
     pub note: Option<String>,
@@ -422,7 +442,8 @@ pub struct NewCheckin {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub enum AuditKind {
     /// An if-then reward ("if I close ten tickets, then a bonus").
     #[default]
@@ -448,7 +469,8 @@ impl AuditKind {
 /// creative (heuristic) work.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub enum TaskType {
     Algorithmic,
     Heuristic,
@@ -466,7 +488,8 @@ impl TaskType {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub struct AuditItem {
     #[serde(flatten)]
     pub meta: Meta,
@@ -478,7 +501,8 @@ pub struct AuditItem {
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub struct NewAuditItem {
     pub kind: AuditKind,
     pub description: String,
@@ -493,7 +517,8 @@ pub struct NewAuditItem {
 
 /// Everything that belongs to one local calendar day.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub struct DayView {
     pub date: NaiveDate,
     pub purposes: Vec<Purpose>,
@@ -518,7 +543,8 @@ impl DayView {
 /// The kinds of item, as they appear in search results and links.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub enum Kind {
     Purpose,
     Challenge,
@@ -552,7 +578,8 @@ impl Kind {
 
 /// One search hit.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub struct SearchHit {
     pub kind: Kind,
     pub id: Id,

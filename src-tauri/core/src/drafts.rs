@@ -13,7 +13,8 @@ use crate::journal::Journal;
 
 /// A saved draft.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub struct Draft {
     pub key: String,
     pub text: String,

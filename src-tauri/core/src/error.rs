@@ -195,7 +195,8 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// The input a person gave that an error is about. Hosts map it to their own words: the
 /// window to the field on screen, the CLI to its option.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum Field {
     /// Where a file is written or read.
@@ -226,13 +227,14 @@ pub enum Field {
 
 /// A serializable `{kind, message, field?}` for crossing IPC or printing as JSON.
 #[derive(Debug, Clone, serde::Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub struct ErrorReport {
     pub kind: &'static str,
     pub message: String,
     /// The field at fault, for bad input in one field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "ts", ts(optional))]
+    #[ts(optional)]
     pub field: Option<Field>,
 }
 

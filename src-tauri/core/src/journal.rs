@@ -64,7 +64,8 @@ pub struct Created {
 
 /// What `asym unlock` reports.
 #[derive(Debug, Clone, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub struct Status {
     pub data_dir: PathBuf,
     pub journal_id: String,
@@ -75,7 +76,8 @@ pub struct Status {
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub struct ItemCounts {
     pub purposes: i64,
     pub challenges: i64,

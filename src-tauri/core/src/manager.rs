@@ -26,7 +26,8 @@ use crate::protect::{self, AgeUnlock, PublicKey, VerifyFailure};
 
 /// Someone whose bundles this manager receives.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub struct Person {
     pub id: Id,
     pub name: String,
@@ -37,7 +38,8 @@ pub struct Person {
 
 /// A minisign public key trusted for a person.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub struct TrustedKey {
     pub key_id: String,
     pub public_key: String,
@@ -46,7 +48,8 @@ pub struct TrustedKey {
 
 /// A bundle received, verified and stored.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub struct ReceivedBundle {
     pub id: Id,
     pub person: String,
@@ -60,7 +63,8 @@ pub struct ReceivedBundle {
 
 /// One shared item on a person's timeline.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub struct TimelineItem {
     pub id: Id,
     /// purpose, challenge, session, reflection, checkin or audit
@@ -75,7 +79,8 @@ pub struct TimelineItem {
 
 /// The items of one local day.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub struct TimelineDay {
     pub day: NaiveDate,
     pub items: Vec<TimelineItem>,
@@ -83,7 +88,8 @@ pub struct TimelineDay {
 
 /// A person's timeline across every bundle received from them.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub struct Timeline {
     pub person: String,
     pub bundles: Vec<ReceivedBundle>,
@@ -93,7 +99,8 @@ pub struct Timeline {
 /// What an agenda entry is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub enum AgendaKind {
     /// A talking point, carried forward to each one-on-one until closed.
     Point,
@@ -122,7 +129,8 @@ impl AgendaKind {
 
 /// One agenda entry.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub struct AgendaItem {
     pub id: Id,
     pub kind: AgendaKind,
@@ -137,7 +145,8 @@ pub struct AgendaItem {
 
 /// The next one-on-one with a person.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub struct Agenda {
     pub person: String,
     /// Open talking points, oldest first: carried forward until closed.

@@ -26,7 +26,8 @@ use crate::journal::Journal;
 /// What counts as practice on the curve's x axis.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub enum PracticeAxis {
     /// Cumulative hours practised before each session.
     Hours,
@@ -52,7 +53,8 @@ pub const STEP_SHARE: f64 = 0.02;
 
 /// The Goldilocks side of progress.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub struct Calibration {
     /// Sessions (newest first) whose attempts were counted.
     pub sessions_considered: usize,
@@ -70,7 +72,8 @@ pub struct Calibration {
 
 /// A challenge's progress.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub struct Progress {
     pub challenge_id: Id,
     pub skill: String,

@@ -523,7 +523,8 @@ pub fn protect_export(
 
 /// What [`export_protected`] wrote and recorded.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub struct ProtectedExport {
     /// The file written: the path asked for, with `.age` added when encrypted.
     pub path: std::path::PathBuf,

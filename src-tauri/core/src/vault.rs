@@ -31,7 +31,8 @@ pub(crate) const META_FILE: &str = "journal.meta.json";
 /// How the journal's key is normally reached.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub enum KeyMode {
     Keyring,
     Passphrase,

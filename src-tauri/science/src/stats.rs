@@ -10,7 +10,8 @@ use statrs::distribution::{ContinuousCDF, Normal, StudentsT};
 
 /// A closed interval `[low, high]`, used for every uncertainty range this crate reports.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub struct Interval {
     /// Lower end.
     pub low: f64,

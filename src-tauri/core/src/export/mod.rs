@@ -55,7 +55,8 @@ pub const BUNDLE_VERSION: u32 = 1;
 
 /// Which sections of the journal to share.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub struct Sections {
     /// Challenges with their mastery curve and Goldilocks calibration.
     pub challenges_and_progress: bool,
@@ -113,7 +114,8 @@ impl Sections {
 
 /// What the person chooses to share.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub struct Selection {
     /// First local day included.
     pub from: NaiveDate,
@@ -152,7 +154,8 @@ impl Selection {
 
 /// Who produced a bundle.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub struct Producer {
     /// The producing journal's id (a UUID).
     pub journal_id: String,
@@ -166,7 +169,8 @@ pub struct Producer {
 /// The selection as recorded in the bundle. Excluded ids are deliberately not recorded: they
 /// would tell the reader that something was held back.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub struct SelectionSummary {
     pub from: NaiveDate,
     pub to: NaiveDate,
@@ -178,7 +182,8 @@ pub struct SelectionSummary {
 
 /// A shared challenge and its progress.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub struct SharedChallenge {
     pub challenge: Challenge,
     pub progress: ProgressSummary,
@@ -187,7 +192,8 @@ pub struct SharedChallenge {
 /// A challenge's progress as shared: enough to redraw the chart and read the verdicts, with
 /// no number that is not finite (JSON has none).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub struct ProgressSummary {
     pub axis: PracticeAxis,
     /// Sessions the curve was computed from (shareable ones up to the range's end).
@@ -208,7 +214,8 @@ pub struct ProgressSummary {
 
 /// The fitted mastery curve.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub struct CurveSummary {
     /// The chosen model's name.
     pub model: String,
@@ -229,7 +236,8 @@ pub struct CurveSummary {
 
 /// The Goldilocks calibration.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub struct GoldilocksSummary {
     /// The verdict, when attempts were logged.
     pub zone: Option<Zone>,
@@ -247,7 +255,8 @@ pub struct GoldilocksSummary {
 
 /// Everything one export holds: the one value every format is rendered from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub struct Bundle {
     /// Always [`BUNDLE_FORMAT`].
     pub format: String,
@@ -372,7 +381,8 @@ impl Bundle {
 /// The file formats an export can take.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub enum Format {
     /// The versioned JSON bundle (`docs/bundle.schema.json`).
     Json,

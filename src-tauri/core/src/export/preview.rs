@@ -8,7 +8,8 @@ use crate::domain::{AuditItem, Checkin, Id, Kind, Reflection, SessionData};
 
 /// How many items of each section a file holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub struct SectionCounts {
     pub purposes: usize,
     pub challenges: usize,
@@ -21,7 +22,8 @@ pub struct SectionCounts {
 
 /// One item that will leave.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub struct PreviewItem {
     pub kind: Kind,
     pub id: Id,
@@ -34,7 +36,8 @@ pub struct PreviewItem {
 
 /// What a file will contain.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub struct Preview {
     pub from: NaiveDate,
     pub to: NaiveDate,

@@ -15,7 +15,8 @@ use crate::journal::Journal;
 
 /// One export, as recorded.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub struct ShareRecord {
     pub id: Id,
     pub at: DateTime<Utc>,

@@ -20,7 +20,8 @@ use crate::usecase::policy;
 
 /// How an export is encrypted with age.
 #[derive(Debug, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Encryption {
     None,
@@ -56,7 +57,8 @@ impl Encryption {
 
 /// An export as a person asks for it.
 #[derive(Debug, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub struct ExportRequest {
     pub selection: Selection,
     pub format: Format,
@@ -71,13 +73,14 @@ pub struct ExportRequest {
 
 /// The files an export will write, before anything is written.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub struct ExportPlan {
     /// The file, then its signature when signed.
-    #[cfg_attr(feature = "ts", ts(as = "Vec<String>"))]
+    #[ts(as = "Vec<String>")]
     pub files: Vec<PathBuf>,
     /// Those of `files` that exist already (written only when replacing).
-    #[cfg_attr(feature = "ts", ts(as = "Vec<String>"))]
+    #[ts(as = "Vec<String>")]
     pub existing: Vec<PathBuf>,
 }
 

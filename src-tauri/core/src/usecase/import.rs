@@ -21,7 +21,8 @@ use crate::usecase::paths::{read_named, typed_path};
 
 /// A received file to import, as a person names it.
 #[derive(Debug, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub struct ImportRequest {
     pub person: String,
     pub path: String,
@@ -35,7 +36,8 @@ pub struct ImportRequest {
 
 /// What a signed, encrypted file still needs before it can be opened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum NeedsInput {
     /// It is encrypted to a passphrase: ask for it.
@@ -60,7 +62,8 @@ impl NeedsInput {
 
 /// An import's outcome: done, or the one input still needed (nothing written).
 #[derive(Debug, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 #[serde(tag = "step", rename_all = "snake_case")]
 pub enum ImportStep {
     Imported { bundle: ReceivedBundle },

@@ -107,7 +107,8 @@ const CAP: f64 = 1e300;
 
 /// One observation: cumulative practice `x` (≥ 0) and the measured performance `y`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub struct Point {
     /// Cumulative practice (hours or sessions) before this measurement.
     pub x: f64,
@@ -126,7 +127,8 @@ impl Point {
 /// Which way is better for the measure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub enum Direction {
     /// Accuracy, speed, score: performance rises towards the asymptote, `A − B·f(x)`.
     HigherIsBetter,
@@ -195,7 +197,8 @@ impl FitOptions {
 /// The curve is `asymptote ± gain·e^(−alpha·x)·(x+1)^(−beta)`; a rate the model does not have
 /// is 0 (`beta` for the exponential, `alpha` for the power law).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub struct Params {
     /// `A`: the level performance approaches.
     pub asymptote: f64,
@@ -224,7 +227,8 @@ impl Params {
 
 /// One model that converged, with its evidence.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub struct ModelFit {
     /// Which family.
     pub model: Model,
@@ -246,7 +250,8 @@ pub struct ModelFit {
 /// Why a model took no part in the choice.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "reason", rename_all = "snake_case")]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub enum Exclusion {
     /// `n ≤ k + 1`: AICc is undefined.
     TooFewPoints,
@@ -272,7 +277,8 @@ pub enum Exclusion {
 
 /// A model left out, and why.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub struct ExcludedModel {
     /// Which family.
     pub model: Model,
@@ -282,7 +288,8 @@ pub struct ExcludedModel {
 
 /// A fitted learning curve and what it says.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub struct CurveFit {
     /// Which way is better.
     pub direction: Direction,
@@ -348,7 +355,8 @@ pub fn sample_curve(fit: &CurveFit, xs: &[f64]) -> Vec<Point> {
 /// Why no curve is shown. Never a fake curve.
 #[derive(Debug, Clone, PartialEq, Error, Serialize, Deserialize)]
 #[serde(tag = "reason", rename_all = "snake_case")]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub enum Refusal {
     /// Fewer than [`MIN_POINTS`] distinct practice amounts with a valid measurement.
     #[error("too few points: {usable} usable, {needed} needed")]

@@ -16,7 +16,8 @@ use serde::{Deserialize, Serialize};
 /// A learning-curve family (docs/science.md §1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub enum Model {
     /// `A ± B·e^(−αx)` (Heathcote, Brown & Mewhort 2000).
     Exponential,

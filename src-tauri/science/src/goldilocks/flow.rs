@@ -39,7 +39,8 @@ pub struct Rating {
 /// The eight channels of Massimini & Carli (1988).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub enum FlowChannel {
     /// High challenge, high skill.
     Flow,
@@ -62,7 +63,8 @@ pub enum FlowChannel {
 /// The outcome of [`flow_channel`].
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub enum FlowReading {
     /// The channel and the z-scores it came from.
     Channel {

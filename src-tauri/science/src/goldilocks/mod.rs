@@ -79,7 +79,8 @@ pub fn wilson_interval(
 /// Where a challenge sits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub enum Zone {
     /// Succeeding clearly more often than the target.
     TooEasy,
@@ -118,7 +119,8 @@ impl Default for ClassifyOptions {
 
 /// A verdict with its evidence.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub struct Classification {
     /// The verdict.
     pub zone: Zone,
