@@ -8,7 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
-use super::{clean_text, now_text, parse_time};
+use super::{clean_text, day_at, id_at, now_text, opt_day_at, opt_time_at, time_at, unexpected};
 use crate::domain::Id;
 use crate::error::{Error, Result};
 use crate::journal::Journal;
@@ -34,11 +34,12 @@ impl AgendaKind {
             AgendaKind::Note => "note",
         }
     }
-    fn parse(s: &str) -> Self {
+    fn parse(s: &str) -> Option<Self> {
         match s {
-            "point" => AgendaKind::Point,
-            "action" => AgendaKind::Action,
-            _ => AgendaKind::Note,
+            "point" => Some(AgendaKind::Point),
+            "action" => Some(AgendaKind::Action),
+            "note" => Some(AgendaKind::Note),
+            _ => None,
         }
     }
 }
@@ -147,18 +148,16 @@ impl Journal {
         if t.len() < 4 {
             return Err(not_found());
         }
-        let ids: Vec<String> = {
+        let ids: Vec<Id> = {
             let mut stmt = self.conn.prepare_cached(
                 "SELECT id FROM mgr_agenda WHERE person_id = ?1 AND kind IN ('point', 'action')
                  AND (id = ?2 OR substr(id, 1, length(?2)) = ?2 OR substr(id, -length(?2)) = ?2)",
             )?;
-            stmt.query_map(params![pid.to_string(), t], |r| r.get(0))?
+            stmt.query_map(params![pid.to_string(), t], |r| id_at(r, 0))?
                 .collect::<rusqlite::Result<_>>()?
         };
         let id = match ids.as_slice() {
-            [one] => one
-                .parse::<Id>()
-                .map_err(|_| Error::Database("a stored id had an unexpected form".into()))?,
+            [one] => *one,
             [] => return Err(not_found()),
             _ => {
                 return Err(Error::Ambiguous {
@@ -222,10 +221,9 @@ impl Journal {
                     "SELECT held_on FROM mgr_meetings WHERE person_id = ?1
                      ORDER BY held_on DESC, created_at DESC LIMIT 1",
                     [pid.to_string()],
-                    |r| r.get::<_, String>(0),
+                    |r| day_at(r, 0),
                 )
-                .optional()?
-                .and_then(|d| d.parse().ok()),
+                .optional()?,
         };
         for item in all {
             match (item.kind, item.closed_at.is_some()) {
@@ -246,16 +244,16 @@ impl Journal {
 }
 
 fn agenda_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AgendaItem> {
-    let id: String = r.get(0)?;
+    let kind: String = r.get(1)?;
     Ok(AgendaItem {
-        id: id.parse().unwrap_or_default(),
-        kind: AgendaKind::parse(&r.get::<_, String>(1)?),
+        id: id_at(r, 0)?,
+        kind: AgendaKind::parse(&kind).ok_or_else(|| unexpected(1, "not an agenda kind"))?,
         text: r.get(2)?,
         owner: r.get(3)?,
-        due: r.get::<_, Option<String>>(4)?.and_then(|d| d.parse().ok()),
-        created_at: parse_time(&r.get::<_, String>(5)?),
-        closed_at: r.get::<_, Option<String>>(6)?.map(|t| parse_time(&t)),
-        carried: r.get::<_, i64>(7)?.try_into().unwrap_or(0),
+        due: opt_day_at(r, 4)?,
+        created_at: time_at(r, 5)?,
+        closed_at: opt_time_at(r, 6)?,
+        carried: r.get(7)?,
     })
 }
 

@@ -8,7 +8,7 @@
 use rusqlite::{OptionalExtension, params};
 use sha2::{Digest, Sha256};
 
-use super::{ReceivedBundle, now_text};
+use super::{ReceivedBundle, now_text, time_at};
 use crate::domain::Id;
 use crate::error::{Error, Result};
 use crate::export::Bundle;
@@ -130,18 +130,18 @@ impl Journal {
         })?;
         let bundle = Bundle::from_json(text).map_err(|e| refused(&e.to_string()))?;
         let sha = hex::encode(Sha256::digest(file));
-        let dup: Option<String> = self
+        let dup = self
             .conn
             .query_row(
                 "SELECT received_at FROM mgr_bundles WHERE person_id = ?1 AND file_sha256 = ?2",
                 params![pid.to_string(), sha],
-                |r| r.get(0),
+                |r| time_at(r, 0),
             )
             .optional()?;
         if let Some(at) = dup {
             return Err(Error::invalid(format!(
                 "This file from {pname} was already imported on {}; nothing was imported again.",
-                &at[..at.len().min(10)]
+                at.format("%Y-%m-%d")
             )));
         }
         // Store the canonical JSON of what was verified and parsed.

@@ -18,8 +18,10 @@
 //! back), `timeline` (what a person shared, by day, as fields the window and the CLI word
 //! for themselves) and `agenda` (the one-on-ones). This file keeps what they share.
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use rusqlite::Row;
 
+use crate::domain::Id;
 use crate::error::{Error, Result};
 
 mod agenda;
@@ -41,10 +43,53 @@ fn now_text() -> String {
     Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
-fn parse_time(s: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(s)
+// Reading stored values. A value that does not parse is an error, never a default: a 1970
+// date or a fresh random id would show a person something the store never held. The error
+// is rusqlite's conversion failure, which `Error::from` words as "a stored value had an
+// unexpected form" (no SQL and no value in the message).
+
+/// A stored value of column `col` that has the wrong form.
+fn unexpected(
+    col: usize,
+    why: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(col, rusqlite::types::Type::Text, why.into())
+}
+
+/// Column `col`, an instant stored as RFC 3339 text.
+fn time_at(r: &Row<'_>, col: usize) -> rusqlite::Result<DateTime<Utc>> {
+    let s: String = r.get(col)?;
+    DateTime::parse_from_rfc3339(&s)
         .map(|t| t.with_timezone(&Utc))
-        .unwrap_or_default()
+        .map_err(|e| unexpected(col, e))
+}
+
+/// Column `col`, an instant or NULL.
+fn opt_time_at(r: &Row<'_>, col: usize) -> rusqlite::Result<Option<DateTime<Utc>>> {
+    match r.get::<_, Option<String>>(col)? {
+        None => Ok(None),
+        Some(_) => time_at(r, col).map(Some),
+    }
+}
+
+/// Column `col`, an id (a UUID as text).
+fn id_at(r: &Row<'_>, col: usize) -> rusqlite::Result<Id> {
+    let s: String = r.get(col)?;
+    uuid::Uuid::parse_str(&s)
+        .map(Id)
+        .map_err(|e| unexpected(col, e))
+}
+
+/// Column `col`, a local day stored as YYYY-MM-DD, or NULL.
+fn opt_day_at(r: &Row<'_>, col: usize) -> rusqlite::Result<Option<NaiveDate>> {
+    r.get::<_, Option<String>>(col)?
+        .map(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|e| unexpected(col, e)))
+        .transpose()
+}
+
+/// Column `col`, a local day (never NULL).
+fn day_at(r: &Row<'_>, col: usize) -> rusqlite::Result<NaiveDate> {
+    opt_day_at(r, col)?.ok_or_else(|| unexpected(col, "a day is missing"))
 }
 
 fn clean_text(text: &str, what: &str) -> Result<String> {

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
-use super::{TrustedKey, clean_text, now_text, parse_time, person_not_found};
+use super::{TrustedKey, clean_text, id_at, now_text, person_not_found, time_at};
 use crate::domain::Id;
 use crate::error::{Error, Result};
 use crate::journal::Journal;
@@ -24,20 +24,17 @@ pub struct Person {
 }
 
 impl Journal {
-    pub(super) fn person_row(&self, name: &str) -> Result<(Id, String, String)> {
-        let row: Option<(String, String, String)> = self
-            .conn
+    /// A person's id, name (as stored) and when they were added; not found by that name is
+    /// [`Error::NotFound`].
+    pub(super) fn person_row(&self, name: &str) -> Result<(Id, String, DateTime<Utc>)> {
+        self.conn
             .query_row(
                 "SELECT id, name, created_at FROM mgr_people WHERE name = ?1 COLLATE NOCASE",
                 [name.trim()],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                |r| Ok((id_at(r, 0)?, r.get(1)?, time_at(r, 2)?)),
             )
-            .optional()?;
-        let (id, name, at) = row.ok_or_else(|| person_not_found(name))?;
-        let id = id
-            .parse::<Id>()
-            .map_err(|_| Error::Database("a stored id had an unexpected form".into()))?;
-        Ok((id, name, at))
+            .optional()?
+            .ok_or_else(|| person_not_found(name))
     }
 
     /// A person of the manager's, by name (any case).
@@ -51,7 +48,7 @@ impl Journal {
         Ok(Person {
             id,
             name,
-            created_at: parse_time(&at),
+            created_at: at,
             keys: self.trusted_keys_of(id)?,
             bundles,
         })
@@ -75,10 +72,14 @@ impl Journal {
         if name.chars().count() > 200 {
             return Err(Error::invalid("A name has at most 200 characters."));
         }
-        if self.person_row(&name).is_ok() {
-            return Err(Error::invalid(format!(
-                "There is already a person called {name}; nothing was changed."
-            )));
+        match self.person_row(&name) {
+            Ok(_) => {
+                return Err(Error::invalid(format!(
+                    "There is already a person called {name}; nothing was changed."
+                )));
+            }
+            Err(Error::NotFound { .. }) => {}
+            Err(e) => return Err(e),
         }
         self.conn.execute(
             "INSERT INTO mgr_people (id, name, created_at) VALUES (?1, ?2, ?3)",

@@ -6,7 +6,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
-use super::parse_time;
+use super::{id_at, opt_day_at, time_at, unexpected};
 use crate::domain::Id;
 use crate::error::{Error, Result};
 use crate::export::Bundle;
@@ -29,51 +29,35 @@ pub struct ReceivedBundle {
 impl Journal {
     pub(super) fn bundles_with_json(&self, person: &str) -> Result<Vec<(ReceivedBundle, Bundle)>> {
         let (pid, pname, _) = self.person_row(person)?;
-        type Row = (
-            String,
-            String,
-            String,
-            String,
-            Option<String>,
-            Option<String>,
-            String,
-        );
-        let rows: Vec<Row> = {
+        let rows: Vec<(ReceivedBundle, String)> = {
             let mut stmt = self.conn.prepare_cached(
                 "SELECT id, received_at, file_sha256, signer_key_id, period_from, period_to, bundle_json
                  FROM mgr_bundles WHERE person_id = ?1 ORDER BY received_at, id",
             )?;
             stmt.query_map([pid.to_string()], |r| {
                 Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
+                    ReceivedBundle {
+                        id: id_at(r, 0)?,
+                        person: pname.clone(),
+                        received_at: time_at(r, 1)?,
+                        file_sha256: r.get(2)?,
+                        signer_key_id: r.get(3)?,
+                        period_from: opt_day_at(r, 4)?,
+                        period_to: opt_day_at(r, 5)?,
+                        items: 0,
+                    },
                     r.get(6)?,
                 ))
             })?
             .collect::<rusqlite::Result<_>>()?
         };
         let mut out = Vec::with_capacity(rows.len());
-        for (id, at, sha, signer, from, to, json) in rows {
-            let bundle = Bundle::from_json(&json)?;
-            out.push((
-                ReceivedBundle {
-                    id: id.parse().map_err(|_| {
-                        Error::Database("a stored id had an unexpected form".into())
-                    })?,
-                    person: pname.clone(),
-                    received_at: parse_time(&at),
-                    file_sha256: sha,
-                    signer_key_id: signer,
-                    period_from: from.and_then(|d| d.parse().ok()),
-                    period_to: to.and_then(|d| d.parse().ok()),
-                    items: bundle.item_ids().len(),
-                },
-                bundle,
-            ));
+        for (mut received, json) in rows {
+            // Verified when it was imported: one that no longer parses was changed since.
+            let bundle = Bundle::from_json(&json)
+                .map_err(|_| Error::from(unexpected(6, "a stored bundle does not parse")))?;
+            received.items = bundle.item_ids().len();
+            out.push((received, bundle));
         }
         Ok(out)
     }

@@ -354,3 +354,162 @@ fn a_key_speaks_for_one_person_and_no_export_reads_manager_tables() {
     let json = t.manager.build_bundle(&sel).unwrap().to_json().unwrap();
     assert!(!json.contains(CANARY));
 }
+
+/// A manager's journal with something in every table: Ada, her key, one bundle imported,
+/// a point closed, an action open, a note, a one-on-one held, and Cy with nothing yet.
+fn full() -> Two {
+    let mut t = two();
+    trust_person(&mut t);
+    let json = bundle_json(&t);
+    let p = protect_export(&t.person, &t.keys, json.as_bytes(), true, None).unwrap();
+    t.manager
+        .manager_import("Ada", &p.bytes, p.signature.as_deref().unwrap(), None)
+        .unwrap();
+    let point = t.manager.agenda_add_point("Ada", "Career goals").unwrap();
+    t.manager
+        .agenda_close("Ada", &point.id.to_string())
+        .unwrap();
+    let due = NaiveDate::from_ymd_opt(2026, 4, 1).unwrap();
+    t.manager
+        .agenda_add_action("Ada", "Book the course", "Ada", due)
+        .unwrap();
+    t.manager.agenda_add_note("Ada", "Seemed tired").unwrap();
+    t.manager
+        .agenda_held("Ada", NaiveDate::from_ymd_opt(2026, 3, 10).unwrap())
+        .unwrap();
+    t.manager.manager_add_person("Cy").unwrap();
+    t
+}
+
+type Read = fn(&Journal) -> crate::Result<()>;
+
+fn read_ada(j: &Journal) -> crate::Result<()> {
+    j.manager_person("Ada").map(drop)
+}
+fn read_people(j: &Journal) -> crate::Result<()> {
+    j.manager_people().map(drop)
+}
+fn read_cy(j: &Journal) -> crate::Result<()> {
+    j.manager_person("Cy").map(drop)
+}
+fn read_bundles(j: &Journal) -> crate::Result<()> {
+    j.manager_bundles("Ada").map(drop)
+}
+fn read_timeline(j: &Journal) -> crate::Result<()> {
+    j.manager_timeline("Ada").map(drop)
+}
+fn read_agenda(j: &Journal) -> crate::Result<()> {
+    j.agenda("Ada", true).map(drop)
+}
+
+/// Each case plants one bad value with raw SQL in a fresh journal, then reads: the read
+/// that worked before planting must now fail with the store's error, not a default.
+fn each_bad_value_is_an_error(cases: &[(&str, &str, Read)]) {
+    for (case, plant, read) in cases {
+        let t = full();
+        read(&t.manager).unwrap_or_else(|e| panic!("{case}: reads before planting: {e}"));
+        t.manager.conn.execute_batch(plant).unwrap();
+        let e = read(&t.manager).expect_err(case);
+        assert_eq!(e.kind(), "database", "{case}: {e}");
+        assert!(
+            e.to_string()
+                .contains("a stored value had an unexpected form"),
+            "{case}: {e}"
+        );
+    }
+}
+
+#[test]
+fn a_bad_stored_time_is_an_error_not_1970() {
+    each_bad_value_is_an_error(&[
+        (
+            "a person added at",
+            "UPDATE mgr_people SET created_at = 'yesterday' WHERE name = 'Ada'",
+            read_ada,
+        ),
+        (
+            "a person added at, in the list",
+            "UPDATE mgr_people SET created_at = '' WHERE name = 'Cy'",
+            read_people,
+        ),
+        (
+            "a key trusted at",
+            "UPDATE mgr_trusted_keys SET added_at = '2026-13-45T00:00:00Z'",
+            read_ada,
+        ),
+        (
+            "a bundle received at",
+            "UPDATE mgr_bundles SET received_at = 'last week'",
+            read_bundles,
+        ),
+        (
+            "a bundle received at, on the timeline",
+            "UPDATE mgr_bundles SET received_at = 'last week'",
+            read_timeline,
+        ),
+        (
+            "an agenda item made at",
+            "UPDATE mgr_agenda SET created_at = 'soon' WHERE kind = 'note'",
+            read_agenda,
+        ),
+        (
+            "an agenda item closed at",
+            "UPDATE mgr_agenda SET closed_at = 'later' WHERE closed_at IS NOT NULL",
+            read_agenda,
+        ),
+    ]);
+}
+
+#[test]
+fn a_bad_stored_id_is_an_error_not_a_fresh_one() {
+    // Cy has no rows pointing at him, so his id can change without a foreign key objecting.
+    each_bad_value_is_an_error(&[
+        (
+            "a person's id",
+            "UPDATE mgr_people SET id = 'not-an-id' WHERE name = 'Cy'",
+            read_cy,
+        ),
+        (
+            "an agenda item's id",
+            "UPDATE mgr_agenda SET id = 'not-an-id' WHERE kind = 'action'",
+            read_agenda,
+        ),
+        (
+            "a bundle's id",
+            "UPDATE mgr_bundles SET id = 'bundle-1'",
+            read_bundles,
+        ),
+    ]);
+}
+
+#[test]
+fn other_bad_stored_values_are_errors_too() {
+    each_bad_value_is_an_error(&[
+        (
+            "an action's due day",
+            "UPDATE mgr_agenda SET due = 'Friday' WHERE kind = 'action'",
+            read_agenda,
+        ),
+        (
+            "the day a one-on-one was held",
+            "UPDATE mgr_meetings SET held_on = 'Tuesday'",
+            read_agenda,
+        ),
+        (
+            "the first day of a bundle's period",
+            "UPDATE mgr_bundles SET period_from = 'March'",
+            read_bundles,
+        ),
+        (
+            "an agenda item's kind (past the CHECK, as a damaged file could be)",
+            "PRAGMA ignore_check_constraints = ON;
+             UPDATE mgr_agenda SET kind = 'memo' WHERE kind = 'note';",
+            read_agenda,
+        ),
+        (
+            "a stored bundle",
+            "UPDATE mgr_bundles SET bundle_json = '{}'",
+            read_timeline,
+        ),
+    ]);
+}

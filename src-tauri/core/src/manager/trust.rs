@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
-use super::{now_text, parse_time};
+use super::{now_text, time_at};
 use crate::domain::Id;
 use crate::error::{Error, Result};
 use crate::journal::Journal;
@@ -32,7 +32,7 @@ impl Journal {
             Ok(TrustedKey {
                 key_id: r.get(0)?,
                 public_key: r.get(1)?,
-                added_at: parse_time(&r.get::<_, String>(2)?),
+                added_at: time_at(r, 2)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
