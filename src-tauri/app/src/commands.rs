@@ -82,8 +82,7 @@ where
 }
 
 /// What the window needs to know before it can show anything.
-#[derive(Debug, Serialize)]
-#[derive(ts_rs::TS)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 #[ts(export)]
 pub struct JournalStatus {
     pub data_dir: String,
@@ -114,8 +113,7 @@ pub async fn journal_status(shell: State<'_, SharedShell>) -> CommandResult<Jour
 }
 
 /// A new journal's recovery key, shown once.
-#[derive(Debug, Serialize)]
-#[derive(ts_rs::TS)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 #[ts(export)]
 pub struct CreatedJournal {
     pub recovery_key: String,
@@ -300,8 +298,7 @@ pub async fn delete_session(shell: State<'_, SharedShell>, id: Id) -> CommandRes
 // --------------------------------------------------------------- reflections
 
 /// One of Gibbs's prompts: the field it fills and the question asked.
-#[derive(Debug, Serialize)]
-#[derive(ts_rs::TS)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 #[ts(export)]
 pub struct Prompt {
     pub field: &'static str,
@@ -430,8 +427,7 @@ pub async fn search(
 
 /// A challenge's progress with its fitted curve sampled for the chart, on past practice
 /// and on a projection beyond it.
-#[derive(Debug, Serialize)]
-#[derive(ts_rs::TS)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 #[ts(export)]
 pub struct ProgressView {
     pub progress: Progress,

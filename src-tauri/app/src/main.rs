@@ -118,8 +118,7 @@ impl Shell {
 /// An error as the web front end sees it. `kind` is stable snake_case to branch on;
 /// `message` is one sentence for a person, never holding key material or entry text;
 /// `field`, for bad input, names the field to show it beside.
-#[derive(Debug, Clone, Serialize)]
-#[derive(ts_rs::TS)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 #[ts(export)]
 pub struct CommandError {
     kind: &'static str,

@@ -30,8 +30,7 @@ use crate::{CommandError, CommandResult};
 
 /// What a file made from a selection will hold, and what the period holds beyond it
 /// (private items, audit items, sections not chosen, items left out) to pick one by one.
-#[derive(Debug, Serialize)]
-#[derive(ts_rs::TS)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 #[ts(export)]
 pub struct SharePreview {
     pub preview: Preview,
@@ -92,8 +91,7 @@ pub async fn share_log(shell: State<'_, SharedShell>) -> CommandResult<Vec<Share
 }
 
 /// The journal's signing public key, to hand to a manager.
-#[derive(Debug, Serialize)]
-#[derive(ts_rs::TS)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 #[ts(export)]
 pub struct SigningKeyInfo {
     /// The fingerprint to read out and compare (minisign's key id).
@@ -283,8 +281,7 @@ pub async fn manager_agenda(
 }
 
 /// A new agenda entry.
-#[derive(Debug, Deserialize)]
-#[derive(ts_rs::TS)]
+#[derive(Debug, Deserialize, ts_rs::TS)]
 #[ts(export)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum NewAgendaItem {

@@ -54,8 +54,7 @@ impl std::str::FromStr for Id {
 }
 
 /// When an item happened: the instant, and the person's local offset and day then.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[derive(ts_rs::TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]
 pub struct When {
     /// The instant, in UTC.
@@ -96,8 +95,7 @@ pub fn local_today() -> NaiveDate {
 }
 
 /// Bookkeeping every item carries.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[derive(ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]
 pub struct Meta {
     pub id: Id,
@@ -109,8 +107,7 @@ pub struct Meta {
 
 // ---------------------------------------------------------------- purpose
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[derive(ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]
 pub struct Purpose {
     #[serde(flatten)]
@@ -122,8 +119,7 @@ pub struct Purpose {
     pub challenge_ids: Vec<Id>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[derive(ts_rs::TS)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]
 pub struct NewPurpose {
     pub title: String,
@@ -158,8 +154,7 @@ impl ChallengeStatus {
 }
 
 /// What a challenge measures, and which way is better.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[derive(ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]
 pub struct Measure {
     pub name: Option<String>,
@@ -180,8 +175,7 @@ impl Default for Measure {
 /// The default target success rate: the "85 % rule" (Wilson et al. 2019).
 pub const DEFAULT_TARGET_RATE: f64 = 0.85;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[derive(ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]
 pub struct Challenge {
     #[serde(flatten)]
@@ -195,8 +189,7 @@ pub struct Challenge {
     pub purpose_ids: Vec<Id>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[derive(ts_rs::TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]
 pub struct NewChallenge {
     pub skill: String,
@@ -254,8 +247,7 @@ impl FeedbackSource {
 }
 
 /// One piece of feedback a session got.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-#[derive(ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, ts_rs::TS)]
 #[ts(export)]
 pub struct Feedback {
     pub source: FeedbackSource,
@@ -265,8 +257,7 @@ pub struct Feedback {
     pub change: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[derive(ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]
 pub struct Session {
     #[serde(flatten)]
@@ -277,8 +268,7 @@ pub struct Session {
 }
 
 /// A session's own content, shared by new and stored sessions.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-#[derive(ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, ts_rs::TS)]
 #[ts(export)]
 pub struct SessionData {
     pub duration_min: Option<f64>,
@@ -300,8 +290,7 @@ pub struct SessionData {
     pub notes: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[derive(ts_rs::TS)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]
 pub struct NewSession {
     pub challenge_id: Option<Id>,
@@ -313,8 +302,7 @@ pub struct NewSession {
 // ------------------------------------------------------------- reflection
 
 /// Gibbs's (1988) reflective cycle.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-#[derive(ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, ts_rs::TS)]
 #[ts(export)]
 pub struct Gibbs {
     pub description: Option<String>,
@@ -361,8 +349,7 @@ pub const GIBBS_PROMPTS: [(&str, &str); 6] = [
     ("action_plan", "What strategy will you try next time?"),
 ];
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[derive(ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]
 pub struct Reflection {
     #[serde(flatten)]
@@ -375,8 +362,7 @@ pub struct Reflection {
     pub purpose_ids: Vec<Id>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[derive(ts_rs::TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]
 pub struct NewReflection {
     pub text: Option<String>,
@@ -408,8 +394,7 @@ impl Default for NewReflection {
 // ---------------------------------------------------------------- checkin
 
 /// Autonomy over Pink's four T's, each 1 (none) to 7 (full).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[derive(ts_rs::TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]
 pub struct FourTs {
     pub task: u8,
@@ -418,8 +403,7 @@ pub struct FourTs {
     pub team: u8,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[derive(ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]
 pub struct Checkin {
     #[serde(flatten)]
@@ -428,8 +412,7 @@ pub struct Checkin {
     pub note: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[derive(ts_rs::TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]
 pub struct NewCheckin {
     pub ratings: FourTs,
@@ -487,8 +470,7 @@ impl TaskType {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[derive(ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]
 pub struct AuditItem {
     #[serde(flatten)]
@@ -500,8 +482,7 @@ pub struct AuditItem {
     pub note: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[derive(ts_rs::TS)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]
 pub struct NewAuditItem {
     pub kind: AuditKind,
@@ -516,8 +497,7 @@ pub struct NewAuditItem {
 // -------------------------------------------------------------------- day
 
 /// Everything that belongs to one local calendar day.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[derive(ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]
 pub struct DayView {
     pub date: NaiveDate,
@@ -577,8 +557,7 @@ impl Kind {
 }
 
 /// One search hit.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[derive(ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]
 pub struct SearchHit {
     pub kind: Kind,

@@ -12,8 +12,7 @@ use crate::error::{Error, Result};
 use crate::journal::Journal;
 
 /// A saved draft.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[derive(ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]
 pub struct Draft {
     pub key: String,

@@ -194,8 +194,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// The input a person gave that an error is about. Hosts map it to their own words: the
 /// window to the field on screen, the CLI to its option.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[derive(ts_rs::TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
 #[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum Field {
@@ -226,8 +225,7 @@ pub enum Field {
 }
 
 /// A serializable `{kind, message, field?}` for crossing IPC or printing as JSON.
-#[derive(Debug, Clone, serde::Serialize)]
-#[derive(ts_rs::TS)]
+#[derive(Debug, Clone, serde::Serialize, ts_rs::TS)]
 #[ts(export)]
 pub struct ErrorReport {
     pub kind: &'static str,

@@ -63,8 +63,7 @@ pub struct Created {
 }
 
 /// What `asym unlock` reports.
-#[derive(Debug, Clone, Serialize)]
-#[derive(ts_rs::TS)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 #[ts(export)]
 pub struct Status {
     pub data_dir: PathBuf,
@@ -75,8 +74,7 @@ pub struct Status {
     pub items: ItemCounts,
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
-#[derive(ts_rs::TS)]
+#[derive(Debug, Clone, Default, Serialize, ts_rs::TS)]
 #[ts(export)]
 pub struct ItemCounts {
     pub purposes: i64,

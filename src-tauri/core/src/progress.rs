@@ -52,8 +52,7 @@ pub const RECENT_SESSIONS: usize = 10;
 pub const STEP_SHARE: f64 = 0.02;
 
 /// The Goldilocks side of progress.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[derive(ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]
 pub struct Calibration {
     /// Sessions (newest first) whose attempts were counted.
@@ -71,8 +70,7 @@ pub struct Calibration {
 }
 
 /// A challenge's progress.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[derive(ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]
 pub struct Progress {
     pub challenge_id: Id,

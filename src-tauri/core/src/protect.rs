@@ -522,8 +522,7 @@ pub fn protect_export(
 }
 
 /// What [`export_protected`] wrote and recorded.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[derive(ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[ts(export)]
 pub struct ProtectedExport {
     /// The file written: the path asked for, with `.age` added when encrypted.

@@ -54,8 +54,7 @@ pub const BUNDLE_FORMAT: &str = "asymptote-bundle";
 pub const BUNDLE_VERSION: u32 = 1;
 
 /// Which sections of the journal to share.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[derive(ts_rs::TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, ts_rs::TS)]
 #[ts(export)]
 pub struct Sections {
     /// Challenges with their mastery curve and Goldilocks calibration.
@@ -113,8 +112,7 @@ impl Sections {
 }
 
 /// What the person chooses to share.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[derive(ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]
 pub struct Selection {
     /// First local day included.
@@ -153,8 +151,7 @@ impl Selection {
 }
 
 /// Who produced a bundle.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[derive(ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]
 pub struct Producer {
     /// The producing journal's id (a UUID).
@@ -168,8 +165,7 @@ pub struct Producer {
 
 /// The selection as recorded in the bundle. Excluded ids are deliberately not recorded: they
 /// would tell the reader that something was held back.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[derive(ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]
 pub struct SelectionSummary {
     pub from: NaiveDate,
@@ -181,8 +177,7 @@ pub struct SelectionSummary {
 }
 
 /// A shared challenge and its progress.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[derive(ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]
 pub struct SharedChallenge {
     pub challenge: Challenge,
@@ -191,8 +186,7 @@ pub struct SharedChallenge {
 
 /// A challenge's progress as shared: enough to redraw the chart and read the verdicts, with
 /// no number that is not finite (JSON has none).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[derive(ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]
 pub struct ProgressSummary {
     pub axis: PracticeAxis,
@@ -213,8 +207,7 @@ pub struct ProgressSummary {
 }
 
 /// The fitted mastery curve.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[derive(ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]
 pub struct CurveSummary {
     /// The chosen model's name.
@@ -235,8 +228,7 @@ pub struct CurveSummary {
 }
 
 /// The Goldilocks calibration.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[derive(ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]
 pub struct GoldilocksSummary {
     /// The verdict, when attempts were logged.
@@ -254,8 +246,7 @@ pub struct GoldilocksSummary {
 }
 
 /// Everything one export holds: the one value every format is rendered from.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[derive(ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]
 pub struct Bundle {
     /// Always [`BUNDLE_FORMAT`].

@@ -7,8 +7,7 @@ use super::{Bundle, Format};
 use crate::domain::{AuditItem, Checkin, Id, Kind, Reflection, SessionData};
 
 /// How many items of each section a file holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[derive(ts_rs::TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, ts_rs::TS)]
 #[ts(export)]
 pub struct SectionCounts {
     pub purposes: usize,
@@ -21,8 +20,7 @@ pub struct SectionCounts {
 }
 
 /// One item that will leave.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[derive(ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]
 pub struct PreviewItem {
     pub kind: Kind,
@@ -35,8 +33,7 @@ pub struct PreviewItem {
 }
 
 /// What a file will contain.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[derive(ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]
 pub struct Preview {
     pub from: NaiveDate,

@@ -14,8 +14,7 @@ use crate::error::{Error, Result};
 use crate::journal::Journal;
 
 /// One export, as recorded.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[derive(ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]
 pub struct ShareRecord {
     pub id: Id,

@@ -19,8 +19,7 @@ use crate::usecase::paths::{check_targets, typed_path};
 use crate::usecase::policy;
 
 /// How an export is encrypted with age.
-#[derive(Debug, Deserialize)]
-#[derive(ts_rs::TS)]
+#[derive(Debug, Deserialize, ts_rs::TS)]
 #[ts(export)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Encryption {
@@ -56,8 +55,7 @@ impl Encryption {
 }
 
 /// An export as a person asks for it.
-#[derive(Debug, Deserialize)]
-#[derive(ts_rs::TS)]
+#[derive(Debug, Deserialize, ts_rs::TS)]
 #[ts(export)]
 pub struct ExportRequest {
     pub selection: Selection,
@@ -72,8 +70,7 @@ pub struct ExportRequest {
 }
 
 /// The files an export will write, before anything is written.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[derive(ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[ts(export)]
 pub struct ExportPlan {
     /// The file, then its signature when signed.

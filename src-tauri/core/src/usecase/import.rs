@@ -20,8 +20,7 @@ use crate::secret::Passphrase;
 use crate::usecase::paths::{read_named, typed_path};
 
 /// A received file to import, as a person names it.
-#[derive(Debug, Deserialize)]
-#[derive(ts_rs::TS)]
+#[derive(Debug, Deserialize, ts_rs::TS)]
 #[ts(export)]
 pub struct ImportRequest {
     pub person: String,
@@ -35,8 +34,7 @@ pub struct ImportRequest {
 }
 
 /// What a signed, encrypted file still needs before it can be opened.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[derive(ts_rs::TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum NeedsInput {
@@ -61,8 +59,7 @@ impl NeedsInput {
 }
 
 /// An import's outcome: done, or the one input still needed (nothing written).
-#[derive(Debug, Serialize)]
-#[derive(ts_rs::TS)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 #[ts(export)]
 #[serde(tag = "step", rename_all = "snake_case")]
 pub enum ImportStep {

@@ -106,8 +106,7 @@ const SCREEN_DELTA: f64 = 50.0;
 const CAP: f64 = 1e300;
 
 /// One observation: cumulative practice `x` (≥ 0) and the measured performance `y`.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[derive(ts_rs::TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]
 pub struct Point {
     /// Cumulative practice (hours or sessions) before this measurement.
@@ -196,8 +195,7 @@ impl FitOptions {
 ///
 /// The curve is `asymptote ± gain·e^(−alpha·x)·(x+1)^(−beta)`; a rate the model does not have
 /// is 0 (`beta` for the exponential, `alpha` for the power law).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[derive(ts_rs::TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]
 pub struct Params {
     /// `A`: the level performance approaches.
@@ -226,8 +224,7 @@ impl Params {
 }
 
 /// One model that converged, with its evidence.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[derive(ts_rs::TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]
 pub struct ModelFit {
     /// Which family.
@@ -276,8 +273,7 @@ pub enum Exclusion {
 }
 
 /// A model left out, and why.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[derive(ts_rs::TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]
 pub struct ExcludedModel {
     /// Which family.
@@ -287,8 +283,7 @@ pub struct ExcludedModel {
 }
 
 /// A fitted learning curve and what it says.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[derive(ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]
 pub struct CurveFit {
     /// Which way is better.

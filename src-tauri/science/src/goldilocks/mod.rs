@@ -118,8 +118,7 @@ impl Default for ClassifyOptions {
 }
 
 /// A verdict with its evidence.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[derive(ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]
 pub struct Classification {
     /// The verdict.
