@@ -359,6 +359,55 @@ fn import(o: &Opts, a: ImportArgs) -> Result<()> {
 }
 
 fn render_timeline(t: &Timeline) -> String {
+    use asymptote_core::{Kind, manager::TimelineItem};
+    /// A figure as the timeline has always printed it: whole numbers bare, else two decimals.
+    fn num(x: f64) -> String {
+        if x.fract() == 0.0 {
+            format!("{x:.0}")
+        } else {
+            format!("{x:.2}")
+        }
+    }
+    /// One item in the CLI's words, from the core's fields.
+    fn line(i: &TimelineItem) -> String {
+        let title = i.title.as_deref().unwrap_or("");
+        let mut s = match i.kind {
+            Kind::Purpose => format!("Purpose: {title}"),
+            Kind::Challenge => format!("Challenge: {title}"),
+            Kind::Session => format!("Practice: {}", i.title.as_deref().unwrap_or("a challenge")),
+            Kind::Reflection => format!("Reflection: {title}"),
+            Kind::Checkin => "Autonomy check-in".to_string(),
+            Kind::AuditItem => format!("Motivation audit: {title}"),
+        };
+        if let Some(p) = &i.practice {
+            if let Some(m) = p.duration_min {
+                s.push_str(&format!(", {} min", num(m)));
+            }
+            if let Some(x) = p.performance {
+                s.push_str(&format!(", performance {}", num(x)));
+            }
+            if let (Some(k), Some(n)) = (p.successes, p.attempts) {
+                s.push_str(&format!(", {k}/{n} succeeded"));
+            }
+            if p.feedback > 0 {
+                s.push_str(&format!(", {} feedback", p.feedback));
+            }
+        }
+        if let Some(r) = &i.ratings {
+            s.push_str(&format!(
+                ": task {}, time {}, technique {}, team {}",
+                r.task, r.time, r.technique, r.team
+            ));
+        }
+        if let Some(d) = &i.detail {
+            match i.kind {
+                Kind::Purpose => s.push_str(&format!(" (for {d})")),
+                Kind::Session => s.push_str(&format!("; next: {d}")),
+                _ => s.push_str(&format!(" — {d}")),
+            }
+        }
+        s
+    }
     if t.bundles.is_empty() {
         return format!(
             "Nothing from {} yet; import a bundle with `asym manager import`.",
@@ -376,7 +425,7 @@ fn render_timeline(t: &Timeline) -> String {
     for d in &t.days {
         s.push_str(&format!("\n{}\n", d.day.format("%A %-d %B %Y")));
         for i in &d.items {
-            s.push_str(&format!("  {}  {}\n", short(i.id), i.summary));
+            s.push_str(&format!("  {}  {}\n", short(i.id), line(i)));
         }
     }
     s

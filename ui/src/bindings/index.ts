@@ -56,6 +56,7 @@ export type * from "./Params";
 export type * from "./Person";
 export type * from "./Point";
 export type * from "./PracticeAxis";
+export type * from "./PracticeFigures";
 export type * from "./Preview";
 export type * from "./PreviewItem";
 export type * from "./Producer";

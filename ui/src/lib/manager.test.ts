@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { AgendaItem, ProgressSummary, Reflection } from "../bindings";
+import type { AgendaItem, ProgressSummary, Reflection, TimelineItem } from "../bindings";
 import {
   announcedKeyId,
   carriedLabel,
@@ -20,7 +20,7 @@ import {
   periodLabel,
   sharedCurveColumns,
   sortActions,
-  withoutKindPrefix,
+  timelineEntry,
 } from "./manager";
 
 function action(id: string, due: string | null, created = "2026-03-01T10:00:00.000Z"): AgendaItem {
@@ -86,12 +86,48 @@ describe("timeline", () => {
     expect(newestFirst(days).map((d) => d.day)).toEqual(["2026-03-05", "2026-03-03", "2026-03-01"]);
     expect(days[0]?.day).toBe("2026-03-01");
   });
-  it("labels kinds and drops the repeated prefix", () => {
+  it("labels kinds in the window's words", () => {
     expect(kindLabel("session")).toBe("Practice");
     expect(kindLabel("checkin")).toBe("Autonomy");
-    expect(kindLabel("other")).toBe("other");
-    expect(withoutKindPrefix("Practice: Code review, 30 min")).toBe("Code review, 30 min");
-    expect(withoutKindPrefix("Autonomy check-in: task 5")).toBe("task 5");
+    expect(kindLabel("audit_item")).toBe("Motivation audit");
+  });
+  const item = (over: Partial<TimelineItem>): TimelineItem => ({
+    id: "0190f7a8-0000-7000-8000-000000000001",
+    kind: "reflection",
+    at: "2026-03-03T16:00:00.000Z",
+    offset_secs: 7200,
+    title: null,
+    detail: null,
+    practice: null,
+    ratings: null,
+    bundle_id: "0190f7a8-0000-7000-8000-0000000000b1",
+    ...over,
+  });
+  it("words a session from its fields: skill, figures, next step", () => {
+    const e = timelineEntry(
+      item({
+        kind: "session",
+        title: "Code review",
+        detail: "Read the tests first",
+        practice: { duration_min: 30, performance: 37.25, successes: 3, attempts: 4, feedback: 1 },
+      }),
+    );
+    expect(e).toEqual({
+      title: "Code review",
+      facts: ["30 min", "performance 37.25", "3/4 succeeded", "1 piece of feedback"],
+      detail: { label: "next", text: "Read the tests first" },
+    });
+  });
+  it("shows only the figures a session has, and names a challenge it does not know", () => {
+    const e = timelineEntry(item({ kind: "session", practice: { duration_min: null, performance: null, successes: 2, attempts: null, feedback: 0 } }));
+    expect(e).toEqual({ title: "A challenge", facts: [], detail: null });
+  });
+  it("words a check-in from its ratings, and keeps the person's words as they are", () => {
+    const c = timelineEntry(item({ kind: "checkin", detail: "A calmer week", ratings: { task: 5, time: 4, technique: 3, team: 2 } }));
+    expect(c).toEqual({ title: "", facts: ["task 5", "time 4", "technique 3", "team 2"], detail: { label: "note", text: "A calmer week" } });
+    // Words that look like the core's old prefixes are the person's own and are left alone.
+    expect(timelineEntry(item({ title: "Reflection: reviews got calmer" })).title).toBe("Reflection: reviews got calmer");
+    expect(timelineEntry(item({ kind: "purpose", title: "Ship safely", detail: "the on-call team" })).detail).toEqual({ label: "for", text: "the on-call team" });
   });
 });
 

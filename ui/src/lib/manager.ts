@@ -1,8 +1,8 @@
 // The manager's space: labels, dates, ordering and chart data for what people shared and
 // for the one-on-one agenda. Pure functions, tested in manager.test.ts. Informational,
 // never a score.
-import type { AgendaItem, Feedback, Gibbs, ProgressSummary, Reflection, TimelineDay } from "../bindings";
-import { day } from "./format";
+import type { AgendaItem, Feedback, Gibbs, Kind, ProgressSummary, Reflection, TimelineDay, TimelineItem } from "../bindings";
+import { day, num } from "./format";
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
@@ -105,22 +105,57 @@ export function newestFirst(days: readonly TimelineDay[]): TimelineDay[] {
   return [...days].sort((a, b) => (a.day < b.day ? 1 : a.day > b.day ? -1 : 0));
 }
 
-export const KIND_LABELS: Record<string, string> = {
+export const KIND_LABELS: Record<Kind, string> = {
   purpose: "Purpose",
   challenge: "Challenge",
   session: "Practice",
   reflection: "Reflection",
   checkin: "Autonomy",
-  audit: "Motivation audit",
+  audit_item: "Motivation audit",
 };
 
-export function kindLabel(kind: string): string {
-  return KIND_LABELS[kind] ?? kind;
+export function kindLabel(kind: Kind): string {
+  return KIND_LABELS[kind];
 }
 
-/** The timeline's summaries start with their kind ("Practice: …"); drop it next to a label. */
-export function withoutKindPrefix(summary: string): string {
-  return summary.replace(/^(Purpose|Challenge|Practice|Reflection|Autonomy check-in|Motivation audit):\s*/, "");
+/** What the detail line of each kind is, in the window's words. */
+const DETAIL_LABELS: Record<Kind, string> = {
+  purpose: "for",
+  challenge: "goal",
+  session: "next",
+  reflection: "more",
+  checkin: "note",
+  audit_item: "more",
+};
+
+/** One timeline entry as the window words it: the person's words, figures, a labelled detail. */
+export interface TimelineEntry {
+  /** The item's own words; what stands in when the bundle has none. */
+  title: string;
+  /** A session's figures or a check-in's ratings, each in a few words. */
+  facts: string[];
+  /** More of the person's words, with what they are. */
+  detail: { label: string; text: string } | null;
+}
+
+/** The window's wording of a timeline item, built from the core's fields (nothing parsed). */
+export function timelineEntry(it: TimelineItem): TimelineEntry {
+  const facts: string[] = [];
+  const p = it.practice;
+  if (p) {
+    if (p.duration_min !== null) facts.push(`${num(p.duration_min, 2)} min`);
+    if (p.performance !== null) facts.push(`performance ${num(p.performance, 2)}`);
+    if (p.successes !== null && p.attempts !== null) facts.push(`${p.successes}/${p.attempts} succeeded`);
+    if (p.feedback > 0) facts.push(plural(p.feedback, "piece") + " of feedback");
+  }
+  const r = it.ratings;
+  if (r) facts.push(`task ${r.task}`, `time ${r.time}`, `technique ${r.technique}`, `team ${r.team}`);
+  const fallback = it.kind === "session" ? "A challenge" : "";
+  return {
+    title: it.title ?? fallback,
+    facts,
+    detail: it.detail ? { label: DETAIL_LABELS[it.kind], text: it.detail } : null,
+  };
 }
 
 /** Which import field to focus when the shell asks for something missing. */

@@ -36,7 +36,7 @@ mod trust;
 pub use agenda::{Agenda, AgendaItem, AgendaKind};
 pub use people::Person;
 pub use received::ReceivedBundle;
-pub use timeline::{Timeline, TimelineDay, TimelineItem};
+pub use timeline::{PracticeFigures, Timeline, TimelineDay, TimelineItem};
 pub use trust::TrustedKey;
 
 fn now_text() -> String {

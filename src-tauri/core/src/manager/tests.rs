@@ -162,12 +162,28 @@ fn an_encrypted_signed_bundle_imports_and_reads_as_a_timeline() {
             .flat_map(|d| &d.items)
             .all(|i| i.offset_secs == 2 * 3600)
     );
-    assert!(
-        tl.days[1]
-            .items
-            .iter()
-            .any(|i| i.summary.contains("calmer"))
+    // Fields, not sentences: the person's words as they wrote them, the figures as numbers.
+    let reflection = tl.days[1]
+        .items
+        .iter()
+        .find(|i| i.kind == crate::Kind::Reflection)
+        .unwrap();
+    assert_eq!(
+        reflection.title.as_deref(),
+        Some("Shared: reviews got calmer")
     );
+    let session = tl.days[0]
+        .items
+        .iter()
+        .find(|i| i.kind == crate::Kind::Session)
+        .unwrap();
+    assert_eq!(session.title.as_deref(), Some("Code review"));
+    let figures = session.practice.as_ref().unwrap();
+    assert_eq!(
+        (figures.duration_min, figures.performance, figures.feedback),
+        (Some(30.0), Some(38.0), 0)
+    );
+    assert!(session.ratings.is_none() && reflection.practice.is_none());
     assert!(!serde_json::to_string(&tl).unwrap().contains(CANARY));
     // The same file twice is refused; a second, newer bundle dedupes items.
     let e = t
@@ -512,4 +528,108 @@ fn other_bad_stored_values_are_errors_too() {
             read_timeline,
         ),
     ]);
+}
+
+#[test]
+fn every_kind_reaches_the_timeline_as_fields_in_the_persons_own_words() {
+    use crate::{FourTs, Kind, NewAuditItem, NewCheckin, NewPurpose};
+    let mut t = two();
+    trust_person(&mut t);
+    t.person
+        .add_purpose(NewPurpose {
+            title: "Ship safely".into(),
+            whom: Some("the on-call team".into()),
+            when: at(5, 8),
+            ..Default::default()
+        })
+        .unwrap();
+    t.person
+        .add_checkin(NewCheckin {
+            ratings: FourTs {
+                task: 5,
+                time: 4,
+                technique: 3,
+                team: 2,
+            },
+            note: Some("A calmer week".into()),
+            private: false,
+            when: at(5, 9),
+        })
+        .unwrap();
+    let audit = t
+        .person
+        .add_audit_item(NewAuditItem {
+            description: "Bonus for closed tickets".into(),
+            when: at(5, 10),
+            ..Default::default()
+        })
+        .unwrap();
+    // Blank lines first, then a line longer than an entry shows.
+    let long = "word ".repeat(40);
+    t.person
+        .add_reflection(NewReflection {
+            text: Some(format!("\n  \n{long}\nsecond line")),
+            private: false,
+            when: at(5, 11),
+            ..Default::default()
+        })
+        .unwrap();
+    let mut sel = Selection::new(
+        NaiveDate::from_ymd_opt(2026, 3, 1).unwrap(),
+        NaiveDate::from_ymd_opt(2026, 3, 31).unwrap(),
+    );
+    sel.picked = vec![audit.meta.id];
+    let json = t.person.build_bundle(&sel).unwrap().to_json().unwrap();
+    let p = protect_export(&t.person, &t.keys, json.as_bytes(), true, None).unwrap();
+    t.manager
+        .manager_import("Ada", &p.bytes, p.signature.as_deref().unwrap(), None)
+        .unwrap();
+    let tl = t.manager.manager_timeline("Ada").unwrap();
+    let day = tl.days.last().unwrap();
+    assert_eq!(day.day.to_string(), "2026-03-05");
+    let kinds: Vec<Kind> = day.items.iter().map(|i| i.kind).collect();
+    assert_eq!(
+        kinds,
+        [
+            Kind::Purpose,
+            Kind::Checkin,
+            Kind::AuditItem,
+            Kind::Reflection
+        ]
+    );
+    let fields: Vec<(Option<&str>, Option<&str>)> = day
+        .items
+        .iter()
+        .map(|i| (i.title.as_deref(), i.detail.as_deref()))
+        .collect();
+    let cut = format!("{}…", &long.trim()[..160]);
+    assert_eq!(
+        fields,
+        [
+            (Some("Ship safely"), Some("the on-call team")),
+            (None, Some("A calmer week")),
+            (Some("Bonus for closed tickets"), None),
+            (Some(cut.as_str()), None),
+        ]
+    );
+    assert_eq!(
+        day.items[1].ratings,
+        Some(FourTs {
+            task: 5,
+            time: 4,
+            technique: 3,
+            team: 2
+        })
+    );
+    // No English of the core's in any item: the kinds are names, the rest is theirs.
+    let out = serde_json::to_string(&tl.days).unwrap();
+    for word in [
+        "Purpose:",
+        "Practice:",
+        "Reflection:",
+        "check-in:",
+        "Motivation audit:",
+    ] {
+        assert!(!out.contains(word), "{word} in {out}");
+    }
 }

@@ -1,12 +1,15 @@
 //! A person's timeline: every item they shared, across all their bundles, by local day.
 //!
-//! An item shared in several bundles appears once, as the latest bundle has it.
+//! An item shared in several bundles appears once, as the latest bundle has it. Each item
+//! carries its parts as fields (its kind, the person's own words, figures), never a
+//! sentence: the window and the CLI each word a line their own way, and no one has to
+//! parse the core's English back apart.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 use super::ReceivedBundle;
-use crate::domain::Id;
+use crate::domain::{FourTs, Id, Kind, Meta};
 use crate::error::Result;
 use crate::export::Bundle;
 use crate::journal::Journal;
@@ -16,14 +19,37 @@ use crate::journal::Journal;
 #[ts(export)]
 pub struct TimelineItem {
     pub id: Id,
-    /// purpose, challenge, session, reflection, checkin or audit
-    pub kind: &'static str,
+    pub kind: Kind,
     pub at: DateTime<Utc>,
     /// The person's UTC offset then, in seconds, to show their local clock time.
     pub offset_secs: i32,
-    pub summary: String,
+    /// The item's own words: a purpose's title, a challenge's skill, the skill a session
+    /// practised, a reflection's text (or else its Gibbs description, conclusion or action
+    /// plan), an audit item's description. The first line that is not blank, cut short
+    /// with "…" to fit one line. `None` for a check-in, for a session whose challenge the
+    /// bundle lacks, and where there are no words.
+    pub title: Option<String>,
+    /// More of the person's words, cut like the title: whom a purpose serves, a
+    /// challenge's goal, a session's next step, a check-in's note.
+    pub detail: Option<String>,
+    /// A session's figures (sessions only).
+    pub practice: Option<PracticeFigures>,
+    /// A check-in's ratings (check-ins only).
+    pub ratings: Option<FourTs>,
     /// The bundle this version of the item came from (the latest one holding it).
     pub bundle_id: Id,
+}
+
+/// What a practice session measured, as its timeline entry shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct PracticeFigures {
+    pub duration_min: Option<f64>,
+    pub performance: Option<f64>,
+    pub successes: Option<u32>,
+    pub attempts: Option<u32>,
+    /// How many pieces of feedback the session had.
+    pub feedback: usize,
 }
 
 /// The items of one local day.
@@ -76,115 +102,104 @@ impl Journal {
     }
 }
 
-fn first_line(s: &str, max: usize) -> String {
-    let line = s
-        .lines()
-        .find(|l| !l.trim().is_empty())
-        .unwrap_or("")
-        .trim();
+/// The first line of `s` that is not blank, trimmed, cut at `max` characters with "…";
+/// `None` when every line is blank.
+fn first_line(s: &str, max: usize) -> Option<String> {
+    let line = s.lines().map(str::trim).find(|l| !l.is_empty())?;
     if line.chars().count() > max {
         let mut t: String = line.chars().take(max).collect();
         t.push('…');
-        t
+        Some(t)
     } else {
-        line.to_string()
+        Some(line.to_string())
     }
 }
 
-fn num(x: f64) -> String {
-    if x.fract() == 0.0 {
-        format!("{x:.0}")
-    } else {
-        format!("{x:.2}")
+/// An entry for the item `meta` describes, with none of its words or figures yet.
+fn entry(meta: &Meta, kind: Kind, bundle_id: Id) -> TimelineItem {
+    TimelineItem {
+        id: meta.id,
+        kind,
+        at: meta.when.at,
+        offset_secs: meta.when.offset_secs,
+        title: None,
+        detail: None,
+        practice: None,
+        ratings: None,
+        bundle_id,
     }
 }
 
-/// The items of one bundle as timeline entries, with their local days.
+/// The first line of optional text, as [`first_line`].
+fn words(s: Option<&String>, max: usize) -> Option<String> {
+    s.and_then(|s| first_line(s, max))
+}
+
+/// The items of one bundle as timeline entries, with their local days. The lengths keep
+/// each entry to about one line; the whole item is in the bundle.
 fn timeline_items(b: &Bundle, bundle_id: Id) -> Vec<(NaiveDate, TimelineItem)> {
     let mut out = Vec::new();
-    let mut push = |meta: &crate::domain::Meta, kind: &'static str, summary: String| {
-        out.push((
-            meta.when.day,
-            TimelineItem {
-                id: meta.id,
-                kind,
-                at: meta.when.at,
-                offset_secs: meta.when.offset_secs,
-                summary,
-                bundle_id,
-            },
-        ));
-    };
     for p in &b.purposes {
-        let mut s = format!("Purpose: {}", first_line(&p.title, 120));
-        if let Some(w) = &p.whom {
-            s.push_str(&format!(" (for {})", first_line(w, 60)));
-        }
-        push(&p.meta, "purpose", s);
+        let item = TimelineItem {
+            title: first_line(&p.title, 120),
+            detail: words(p.whom.as_ref(), 60),
+            ..entry(&p.meta, Kind::Purpose, bundle_id)
+        };
+        out.push((p.meta.when.day, item));
     }
     for c in &b.challenges {
         let ch = &c.challenge;
-        let mut s = format!("Challenge: {}", first_line(&ch.skill, 80));
-        if let Some(g) = &ch.goal {
-            s.push_str(&format!(" — {}", first_line(g, 100)));
-        }
-        push(&ch.meta, "challenge", s);
+        let item = TimelineItem {
+            title: first_line(&ch.skill, 80),
+            detail: words(ch.goal.as_ref(), 100),
+            ..entry(&ch.meta, Kind::Challenge, bundle_id)
+        };
+        out.push((ch.meta.when.day, item));
     }
     for s in &b.sessions {
         let d = &s.data;
-        let mut t = format!(
-            "Practice: {}",
-            b.skill_of(s.challenge_id).unwrap_or("a challenge")
-        );
-        if let Some(m) = d.duration_min {
-            t.push_str(&format!(", {} min", num(m)));
-        }
-        if let Some(p) = d.performance {
-            t.push_str(&format!(", performance {}", num(p)));
-        }
-        if let (Some(k), Some(n)) = (d.successes, d.attempts) {
-            t.push_str(&format!(", {k}/{n} succeeded"));
-        }
-        if !d.feedback.is_empty() {
-            t.push_str(&format!(", {} feedback", d.feedback.len()));
-        }
-        if let Some(n) = &d.next_step {
-            t.push_str(&format!("; next: {}", first_line(n, 100)));
-        }
-        push(&s.meta, "session", t);
+        let item = TimelineItem {
+            title: b.skill_of(s.challenge_id).map(str::to_string),
+            detail: words(d.next_step.as_ref(), 100),
+            practice: Some(PracticeFigures {
+                duration_min: d.duration_min,
+                performance: d.performance,
+                successes: d.successes,
+                attempts: d.attempts,
+                feedback: d.feedback.len(),
+            }),
+            ..entry(&s.meta, Kind::Session, bundle_id)
+        };
+        out.push((s.meta.when.day, item));
     }
     for r in &b.reflections {
         let g = &r.gibbs;
         let text = r
             .text
-            .as_deref()
-            .or(g.description.as_deref())
-            .or(g.conclusion.as_deref())
-            .or(g.action_plan.as_deref())
-            .unwrap_or("");
-        push(
-            &r.meta,
-            "reflection",
-            format!("Reflection: {}", first_line(text, 160)),
-        );
+            .as_ref()
+            .or(g.description.as_ref())
+            .or(g.conclusion.as_ref())
+            .or(g.action_plan.as_ref());
+        let item = TimelineItem {
+            title: words(text, 160),
+            ..entry(&r.meta, Kind::Reflection, bundle_id)
+        };
+        out.push((r.meta.when.day, item));
     }
     for c in &b.checkins {
-        let f = &c.ratings;
-        let mut s = format!(
-            "Autonomy check-in: task {}, time {}, technique {}, team {}",
-            f.task, f.time, f.technique, f.team
-        );
-        if let Some(n) = &c.note {
-            s.push_str(&format!(" — {}", first_line(n, 100)));
-        }
-        push(&c.meta, "checkin", s);
+        let item = TimelineItem {
+            detail: words(c.note.as_ref(), 100),
+            ratings: Some(c.ratings),
+            ..entry(&c.meta, Kind::Checkin, bundle_id)
+        };
+        out.push((c.meta.when.day, item));
     }
     for a in &b.audit_items {
-        push(
-            &a.meta,
-            "audit",
-            format!("Motivation audit: {}", first_line(&a.description, 140)),
-        );
+        let item = TimelineItem {
+            title: first_line(&a.description, 140),
+            ..entry(&a.meta, Kind::AuditItem, bundle_id)
+        };
+        out.push((a.meta.when.day, item));
     }
     out
 }
