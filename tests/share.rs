@@ -365,17 +365,10 @@ fn export_refuses_a_taken_name_unless_replaced_and_a_short_passphrase() {
     Week::write(&w);
     let file = w.tmp().join("taken.md");
     std::fs::write(&file, b"keep me").unwrap();
-    let base = [
-        "share",
-        "export",
-        "--from",
-        "2026-03-01",
-        "--to",
-        "2026-03-31",
-        "--format",
-        "md",
-    ];
-    let mut args = base.to_vec();
+    let mut base = vec!["share", "export"];
+    base.extend(MARCH);
+    base.extend(["--format", "md"]);
+    let mut args = base.clone();
     args.extend(["--out", file.to_str().unwrap()]);
     w.asym(&args).fails_with(4, "already exists");
     assert_eq!(std::fs::read(&file).unwrap(), b"keep me");
@@ -388,7 +381,7 @@ fn export_refuses_a_taken_name_unless_replaced_and_a_short_passphrase() {
     );
 
     let enc = w.tmp().join("short.md");
-    let mut args = base.to_vec();
+    let mut args = base;
     args.extend(["--out", enc.to_str().unwrap(), "--encrypt-passphrase"]);
     w.asym_with(&args, &[("ASYMPTOTE_AGE_PASSPHRASE", "seven77")], None)
         .fails_with(2, "at least 8 characters");
