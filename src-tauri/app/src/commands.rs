@@ -77,6 +77,7 @@ pub struct JournalStatus {
     pub unlocked: bool,
 }
 
+/// Tells whether a journal exists in the data folder and how it is unlocked.
 #[tauri::command]
 pub async fn journal_status(shell: State<'_, SharedShell>) -> CommandResult<JournalStatus> {
     off_main(&shell, |shell| {
@@ -186,6 +187,7 @@ pub fn app_ready(shell: State<'_, SharedShell>) {
     shell.ready();
 }
 
+/// Reads the open journal's status: key mode, schema, item counts.
 #[tauri::command]
 pub async fn status(shell: State<'_, SharedShell>) -> CommandResult<Status> {
     read(&shell, Journal::status).await
@@ -199,16 +201,19 @@ pub async fn day(shell: State<'_, SharedShell>, date: Option<NaiveDate>) -> Comm
 
 // ------------------------------------------------------------------ purposes
 
+/// Lists purposes.
 #[tauri::command]
 pub async fn purposes(shell: State<'_, SharedShell>) -> CommandResult<Vec<Purpose>> {
     read(&shell, Journal::purposes).await
 }
 
+/// Adds a purpose.
 #[tauri::command]
 pub async fn add_purpose(shell: State<'_, SharedShell>, new: NewPurpose) -> CommandResult<Purpose> {
     write(&shell, move |j| j.add_purpose(new)).await
 }
 
+/// Edits a purpose.
 #[tauri::command]
 pub async fn update_purpose(
     shell: State<'_, SharedShell>,
@@ -217,6 +222,7 @@ pub async fn update_purpose(
     write(&shell, move |j| j.update_purpose(&item)).await
 }
 
+/// Deletes a purpose.
 #[tauri::command]
 pub async fn delete_purpose(shell: State<'_, SharedShell>, id: Id) -> CommandResult<()> {
     write(&shell, move |j| j.delete_purpose(id)).await
@@ -224,6 +230,7 @@ pub async fn delete_purpose(shell: State<'_, SharedShell>, id: Id) -> CommandRes
 
 // ---------------------------------------------------------------- challenges
 
+/// Lists challenges.
 #[tauri::command]
 pub async fn challenges(
     shell: State<'_, SharedShell>,
@@ -232,6 +239,7 @@ pub async fn challenges(
     read(&shell, move |j| j.challenges(status)).await
 }
 
+/// Adds a challenge.
 #[tauri::command]
 pub async fn add_challenge(
     shell: State<'_, SharedShell>,
@@ -240,6 +248,7 @@ pub async fn add_challenge(
     write(&shell, move |j| j.add_challenge(new)).await
 }
 
+/// Edits a challenge (including pause and done).
 #[tauri::command]
 pub async fn update_challenge(
     shell: State<'_, SharedShell>,
@@ -248,6 +257,7 @@ pub async fn update_challenge(
     write(&shell, move |j| j.update_challenge(&item)).await
 }
 
+/// Deletes a challenge that has no sessions.
 #[tauri::command]
 pub async fn delete_challenge(shell: State<'_, SharedShell>, id: Id) -> CommandResult<()> {
     write(&shell, move |j| j.delete_challenge(id)).await
@@ -255,6 +265,7 @@ pub async fn delete_challenge(shell: State<'_, SharedShell>, id: Id) -> CommandR
 
 // ------------------------------------------------------------------ sessions
 
+/// Lists practice sessions.
 #[tauri::command]
 pub async fn sessions(
     shell: State<'_, SharedShell>,
@@ -273,11 +284,13 @@ pub async fn recent_sessions(
     read(&shell, move |j| j.recent_sessions(limit.min(500), skip)).await
 }
 
+/// Logs a practice session with its feedback.
 #[tauri::command]
 pub async fn add_session(shell: State<'_, SharedShell>, new: NewSession) -> CommandResult<Session> {
     write(&shell, move |j| j.add_session(new)).await
 }
 
+/// Edits a practice session.
 #[tauri::command]
 pub async fn update_session(
     shell: State<'_, SharedShell>,
@@ -286,6 +299,7 @@ pub async fn update_session(
     write(&shell, move |j| j.update_session(&item)).await
 }
 
+/// Deletes a session.
 #[tauri::command]
 pub async fn delete_session(shell: State<'_, SharedShell>, id: Id) -> CommandResult<()> {
     write(&shell, move |j| j.delete_session(id)).await
@@ -301,6 +315,7 @@ pub struct Prompt {
     pub question: &'static str,
 }
 
+/// Reads Gibbs's reflective prompts.
 #[tauri::command]
 pub fn gibbs_prompts() -> Vec<Prompt> {
     GIBBS_PROMPTS
@@ -309,6 +324,7 @@ pub fn gibbs_prompts() -> Vec<Prompt> {
         .collect()
 }
 
+/// Lists reflections.
 #[tauri::command]
 pub async fn reflections(shell: State<'_, SharedShell>) -> CommandResult<Vec<Reflection>> {
     read(&shell, Journal::reflections).await
@@ -332,6 +348,7 @@ pub async fn reflections_per_purpose(
     read(&shell, Journal::reflections_per_purpose).await
 }
 
+/// Adds a reflection.
 #[tauri::command]
 pub async fn add_reflection(
     shell: State<'_, SharedShell>,
@@ -342,6 +359,7 @@ pub async fn add_reflection(
     Ok(added)
 }
 
+/// Edits a reflection.
 #[tauri::command]
 pub async fn update_reflection(
     shell: State<'_, SharedShell>,
@@ -350,6 +368,7 @@ pub async fn update_reflection(
     write(&shell, move |j| j.update_reflection(&item)).await
 }
 
+/// Deletes a reflection.
 #[tauri::command]
 pub async fn delete_reflection(shell: State<'_, SharedShell>, id: Id) -> CommandResult<()> {
     write(&shell, move |j| j.delete_reflection(id)).await
@@ -357,16 +376,19 @@ pub async fn delete_reflection(shell: State<'_, SharedShell>, id: Id) -> Command
 
 // ------------------------------------------------------------------ autonomy
 
+/// Lists autonomy check-ins.
 #[tauri::command]
 pub async fn checkins(shell: State<'_, SharedShell>) -> CommandResult<Vec<Checkin>> {
     read(&shell, Journal::checkins).await
 }
 
+/// Adds an autonomy check-in.
 #[tauri::command]
 pub async fn add_checkin(shell: State<'_, SharedShell>, new: NewCheckin) -> CommandResult<Checkin> {
     write(&shell, move |j| j.add_checkin(new)).await
 }
 
+/// Edits an autonomy check-in.
 #[tauri::command]
 pub async fn update_checkin(
     shell: State<'_, SharedShell>,
@@ -375,16 +397,19 @@ pub async fn update_checkin(
     write(&shell, move |j| j.update_checkin(&item)).await
 }
 
+/// Deletes a check-in.
 #[tauri::command]
 pub async fn delete_checkin(shell: State<'_, SharedShell>, id: Id) -> CommandResult<()> {
     write(&shell, move |j| j.delete_checkin(id)).await
 }
 
+/// Lists the motivation audit.
 #[tauri::command]
 pub async fn audit_items(shell: State<'_, SharedShell>) -> CommandResult<Vec<AuditItem>> {
     read(&shell, Journal::audit_items).await
 }
 
+/// Adds a motivation audit item.
 #[tauri::command]
 pub async fn add_audit_item(
     shell: State<'_, SharedShell>,
@@ -393,6 +418,7 @@ pub async fn add_audit_item(
     write(&shell, move |j| j.add_audit_item(new)).await
 }
 
+/// Edits an item of the motivation audit.
 #[tauri::command]
 pub async fn update_audit_item(
     shell: State<'_, SharedShell>,
@@ -401,6 +427,7 @@ pub async fn update_audit_item(
     write(&shell, move |j| j.update_audit_item(&item)).await
 }
 
+/// Deletes a motivation audit item.
 #[tauri::command]
 pub async fn delete_audit_item(shell: State<'_, SharedShell>, id: Id) -> CommandResult<()> {
     write(&shell, move |j| j.delete_audit_item(id)).await
@@ -458,6 +485,7 @@ impl From<Progress> for ProgressView {
     }
 }
 
+/// Reads one challenge's mastery curve and calibration.
 #[tauri::command]
 pub async fn progress(
     shell: State<'_, SharedShell>,
@@ -470,6 +498,7 @@ pub async fn progress(
     .await
 }
 
+/// Reads every active challenge's mastery curve and calibration.
 #[tauri::command]
 pub async fn progress_all(
     shell: State<'_, SharedShell>,
@@ -497,11 +526,13 @@ pub async fn save_draft(
     write(&shell, move |j| j.save_draft(&key, &text)).await
 }
 
+/// Reads a draft.
 #[tauri::command]
 pub async fn draft(shell: State<'_, SharedShell>, key: String) -> CommandResult<Option<Draft>> {
     read(&shell, move |j| j.draft(&key)).await
 }
 
+/// Clears a draft.
 #[tauri::command]
 pub async fn clear_draft(shell: State<'_, SharedShell>, key: String) -> CommandResult<()> {
     write(&shell, move |j| j.clear_draft(&key)).await
@@ -509,11 +540,13 @@ pub async fn clear_draft(shell: State<'_, SharedShell>, key: String) -> CommandR
 
 // ------------------------------------------------------------------ settings
 
+/// Reads the window's settings.
 #[tauri::command]
 pub async fn settings(shell: State<'_, SharedShell>) -> CommandResult<Settings> {
     off_main(&shell, |shell| Ok(shell.settings())).await
 }
 
+/// Changes the window's settings.
 #[tauri::command]
 pub async fn set_settings(
     shell: State<'_, SharedShell>,

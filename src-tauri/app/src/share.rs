@@ -37,6 +37,7 @@ pub struct SharePreview {
     pub candidates: Vec<PreviewItem>,
 }
 
+/// Shows what an export of a selection will hold, and what the period holds beyond it.
 #[tauri::command]
 pub async fn share_preview(
     shell: State<'_, SharedShell>,
@@ -164,6 +165,8 @@ fn check_targets(targets: &[PathBuf], replace: bool) -> CommandResult<()> {
     Ok(())
 }
 
+/// Writes an export (optionally age-encrypted and minisign-signed) to a path the person
+/// chose, and records the share.
 #[tauri::command]
 pub async fn share_export(
     shell: State<'_, SharedShell>,
@@ -204,6 +207,7 @@ pub async fn share_export(
     .await
 }
 
+/// Lists the local record of what was shared, when, in which format and for whom.
 #[tauri::command]
 pub async fn share_log(shell: State<'_, SharedShell>) -> CommandResult<Vec<ShareRecord>> {
     read(&shell, |j| {
@@ -226,6 +230,8 @@ pub struct SigningKeyInfo {
     pub created: bool,
 }
 
+/// Shows the journal's signing public key and fingerprint (made on first use); never the
+/// secret half.
 #[tauri::command]
 pub async fn signing_key(shell: State<'_, SharedShell>) -> CommandResult<SigningKeyInfo> {
     read(&shell, |j| {
@@ -326,11 +332,13 @@ pub async fn choose_open_path(
 
 // ------------------------------------------------------------------ the manager's side
 
+/// Lists the people whose bundles this manager receives.
 #[tauri::command]
 pub async fn manager_people(shell: State<'_, SharedShell>) -> CommandResult<Vec<Person>> {
     read(&shell, |j| j.manager_people()).await
 }
 
+/// Adds a person to the manager's space.
 #[tauri::command]
 pub async fn manager_add_person(
     shell: State<'_, SharedShell>,
@@ -393,6 +401,8 @@ fn read_file(path: &Path) -> CommandResult<Vec<u8>> {
     })
 }
 
+/// Verifies, decrypts and imports a received bundle; refuses and writes nothing when any
+/// check fails.
 #[tauri::command]
 pub async fn manager_import(
     shell: State<'_, SharedShell>,
@@ -472,6 +482,7 @@ pub async fn manager_import(
     .await
 }
 
+/// Shows a person's timeline across the bundles received from them.
 #[tauri::command]
 pub async fn manager_timeline(
     shell: State<'_, SharedShell>,
@@ -480,6 +491,7 @@ pub async fn manager_timeline(
     read(&shell, move |j| j.manager_timeline(&person)).await
 }
 
+/// Reads one received bundle whole, read-only.
 #[tauri::command]
 pub async fn manager_bundle(
     shell: State<'_, SharedShell>,
@@ -489,6 +501,7 @@ pub async fn manager_bundle(
     read(&shell, move |j| j.manager_bundle(&person, id)).await
 }
 
+/// Shows the next one-on-one's agenda with a person.
 #[tauri::command]
 pub async fn manager_agenda(
     shell: State<'_, SharedShell>,
@@ -516,6 +529,7 @@ pub enum NewAgendaItem {
     },
 }
 
+/// Adds a talking point, an action item or a note to a person's agenda.
 #[tauri::command]
 pub async fn agenda_add(
     shell: State<'_, SharedShell>,
@@ -535,6 +549,7 @@ pub async fn agenda_add(
     .await
 }
 
+/// Closes a talking point or an action item.
 #[tauri::command]
 pub async fn agenda_close(
     shell: State<'_, SharedShell>,
