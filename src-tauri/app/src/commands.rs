@@ -10,7 +10,7 @@
 
 use std::sync::Arc;
 
-use asymptote_core::science::curves::{Point, sample_curve};
+use asymptote_core::export::CurveSummary;
 use asymptote_core::{
     AuditItem, Challenge, ChallengeStatus, Checkin, CreateOptions, DayView, Draft, GIBBS_PROMPTS,
     Id, Journal, KeyMode, NewAuditItem, NewChallenge, NewCheckin, NewPurpose, NewReflection,
@@ -448,40 +448,29 @@ pub async fn search(
 
 // ------------------------------------------------------------------ progress
 
-/// A challenge's progress with its fitted curve sampled for the chart, on past practice
-/// and on a projection beyond it.
+/// A challenge's progress with its fitted curve as drawn, on past practice and on a
+/// projection beyond it: the same curve type a bundle carries, so one chart draws both.
 #[derive(Debug, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct ProgressView {
     pub progress: Progress,
-    /// The fitted curve from no practice to `projection_to` (empty when refused).
-    pub curve: Vec<Point>,
-    /// Where the projection ends on the practice axis; past practice ends at `fit.last_x`.
-    pub projection_to: f64,
+    /// The fitted curve from no practice to the end of the projection (absent when refused).
+    pub curve: Option<CurveSummary>,
 }
 
 /// How far past the last session the projection reaches, as a share of the practice so far.
 const PROJECTION_SHARE: f64 = 0.5;
-const CURVE_SAMPLES: usize = 120;
+const CURVE_SAMPLES: usize = 121;
 
 impl From<Progress> for ProgressView {
     fn from(progress: Progress) -> Self {
         let last = progress.points.iter().map(|p| p.x).fold(0.0_f64, f64::max);
-        let projection_to = last * (1.0 + PROJECTION_SHARE);
+        let through = last * (1.0 + PROJECTION_SHARE);
         let curve = match &progress.fit {
-            Some(fit) if projection_to > 0.0 => {
-                let xs: Vec<f64> = (0..=CURVE_SAMPLES)
-                    .map(|i| projection_to * i as f64 / CURVE_SAMPLES as f64)
-                    .collect();
-                sample_curve(fit, &xs)
-            }
-            _ => Vec::new(),
+            Some(fit) if through > 0.0 => CurveSummary::sampled(fit, through, CURVE_SAMPLES),
+            _ => None,
         };
-        ProgressView {
-            progress,
-            curve,
-            projection_to,
-        }
+        ProgressView { progress, curve }
     }
 }
 
@@ -568,7 +557,7 @@ pub async fn set_settings(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use asymptote_core::science::curves::{FitOptions, fit_learning_curve};
+    use asymptote_core::science::curves::{FitOptions, Point, fit_learning_curve};
 
     fn progress(
         points: Vec<Point>,
@@ -611,17 +600,19 @@ mod tests {
         )
         .expect("a clean curve fits");
         let view = ProgressView::from(progress(points, Some(fit)));
-        assert!((view.projection_to - 16.5).abs() < 1e-9);
-        assert_eq!(view.curve.len(), CURVE_SAMPLES + 1);
-        assert_eq!(view.curve.first().map(|p| p.x), Some(0.0));
-        assert!(view.curve.last().is_some_and(|p| (p.x - 16.5).abs() < 1e-9));
-        assert!(view.curve.windows(2).all(|w| w[1].y >= w[0].y - 1e-9));
+        let samples = view.curve.map(|c| c.samples).unwrap_or_default();
+        assert_eq!(samples.len(), CURVE_SAMPLES);
+        assert_eq!(samples.first().map(|p| p.x), Some(0.0));
+        assert!(samples.last().is_some_and(|p| (p.x - 16.5).abs() < 1e-9));
+        // The last session (x = 11) is a sample, where the curve and the projection meet.
+        assert!(samples.iter().any(|p| (p.x - 11.0).abs() < 1e-9));
+        assert!(samples.windows(2).all(|w| w[1].y >= w[0].y - 1e-9));
     }
 
     #[test]
     fn no_curve_is_drawn_when_the_fit_was_refused() {
         let view = ProgressView::from(progress(vec![Point::new(0.0, 1.0)], None));
-        assert!(view.curve.is_empty());
+        assert!(view.curve.is_none());
     }
 
     #[test]
