@@ -3,6 +3,9 @@
 # ui/src/bindings/ (committed), or into the folder given as $1 (check-bindings.sh uses that).
 # Every exported type is written by a test ts-rs derives (`export_bindings_*`); the types
 # derive it in every build, so no feature turns it on.
+# Then, when writing ui/src/bindings/, the IPC contract generated from the #[tauri::command]
+# fns (src-tauri/ipc-contract): the handler list, the permissions, the capability's list
+# and ui/src/ipc.generated.ts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${1:-ui/src/bindings}"
@@ -24,3 +27,6 @@ cargo test --quiet --locked --workspace --lib --bins export_bindings >/dev/null
 ) >"$out/index.ts.tmp"
 mv "$out/index.ts.tmp" "$out/index.ts"
 echo "bindings: $(ls "$out" | wc -l) files in $out"
+if [ "$out" = "$(pwd)/ui/src/bindings" ]; then
+    cargo run --quiet --locked -p asymptote-ipc-contract
+fi

@@ -10,7 +10,7 @@
 
 use std::sync::Arc;
 
-use asymptote_core::science::curves::{Point, sample_curve};
+use asymptote_core::export::CurveSummary;
 use asymptote_core::{
     AuditItem, Challenge, ChallengeStatus, Checkin, DayView, Draft, GIBBS_PROMPTS, Id, Journal,
     KeyMode, NewAuditItem, NewChallenge, NewCheckin, NewPurpose, NewReflection, NewSession,
@@ -92,6 +92,7 @@ pub struct JournalStatus {
     pub unlocked: bool,
 }
 
+/// Tells whether a journal exists in the data folder and how it is unlocked.
 #[tauri::command]
 pub async fn journal_status(shell: State<'_, SharedShell>) -> CommandResult<JournalStatus> {
     off_main(&shell, |shell| {
@@ -190,6 +191,7 @@ pub fn app_ready(shell: State<'_, SharedShell>) {
     shell.ready();
 }
 
+/// Reads the open journal's status: key mode, schema, item counts.
 #[tauri::command]
 pub async fn status(shell: State<'_, SharedShell>) -> CommandResult<Status> {
     read(&shell, Journal::status).await
@@ -203,16 +205,19 @@ pub async fn day(shell: State<'_, SharedShell>, date: Option<NaiveDate>) -> Comm
 
 // ------------------------------------------------------------------ purposes
 
+/// Lists purposes.
 #[tauri::command]
 pub async fn purposes(shell: State<'_, SharedShell>) -> CommandResult<Vec<Purpose>> {
     read(&shell, Journal::purposes).await
 }
 
+/// Adds a purpose.
 #[tauri::command]
 pub async fn add_purpose(shell: State<'_, SharedShell>, new: NewPurpose) -> CommandResult<Purpose> {
     write(&shell, move |j| j.add_purpose(new)).await
 }
 
+/// Edits a purpose.
 #[tauri::command]
 pub async fn update_purpose(
     shell: State<'_, SharedShell>,
@@ -221,6 +226,7 @@ pub async fn update_purpose(
     write(&shell, move |j| j.update_purpose(&item)).await
 }
 
+/// Deletes a purpose.
 #[tauri::command]
 pub async fn delete_purpose(shell: State<'_, SharedShell>, id: Id) -> CommandResult<()> {
     write(&shell, move |j| j.delete_purpose(id)).await
@@ -228,6 +234,7 @@ pub async fn delete_purpose(shell: State<'_, SharedShell>, id: Id) -> CommandRes
 
 // ---------------------------------------------------------------- challenges
 
+/// Lists challenges.
 #[tauri::command]
 pub async fn challenges(
     shell: State<'_, SharedShell>,
@@ -236,6 +243,7 @@ pub async fn challenges(
     read(&shell, move |j| j.challenges(status)).await
 }
 
+/// Adds a challenge.
 #[tauri::command]
 pub async fn add_challenge(
     shell: State<'_, SharedShell>,
@@ -244,6 +252,7 @@ pub async fn add_challenge(
     write(&shell, move |j| j.add_challenge(new)).await
 }
 
+/// Edits a challenge (including pause and done).
 #[tauri::command]
 pub async fn update_challenge(
     shell: State<'_, SharedShell>,
@@ -252,6 +261,7 @@ pub async fn update_challenge(
     write(&shell, move |j| j.update_challenge(&item)).await
 }
 
+/// Deletes a challenge that has no sessions.
 #[tauri::command]
 pub async fn delete_challenge(shell: State<'_, SharedShell>, id: Id) -> CommandResult<()> {
     write(&shell, move |j| j.delete_challenge(id)).await
@@ -259,6 +269,7 @@ pub async fn delete_challenge(shell: State<'_, SharedShell>, id: Id) -> CommandR
 
 // ------------------------------------------------------------------ sessions
 
+/// Lists practice sessions.
 #[tauri::command]
 pub async fn sessions(
     shell: State<'_, SharedShell>,
@@ -277,11 +288,13 @@ pub async fn recent_sessions(
     read(&shell, move |j| j.recent_sessions(limit.min(500), skip)).await
 }
 
+/// Logs a practice session with its feedback.
 #[tauri::command]
 pub async fn add_session(shell: State<'_, SharedShell>, new: NewSession) -> CommandResult<Session> {
     write(&shell, move |j| j.add_session(new)).await
 }
 
+/// Edits a practice session.
 #[tauri::command]
 pub async fn update_session(
     shell: State<'_, SharedShell>,
@@ -290,6 +303,7 @@ pub async fn update_session(
     write(&shell, move |j| j.update_session(&item)).await
 }
 
+/// Deletes a session.
 #[tauri::command]
 pub async fn delete_session(shell: State<'_, SharedShell>, id: Id) -> CommandResult<()> {
     write(&shell, move |j| j.delete_session(id)).await
@@ -305,6 +319,7 @@ pub struct Prompt {
     pub question: &'static str,
 }
 
+/// Reads Gibbs's reflective prompts.
 #[tauri::command]
 pub fn gibbs_prompts() -> Vec<Prompt> {
     GIBBS_PROMPTS
@@ -313,6 +328,7 @@ pub fn gibbs_prompts() -> Vec<Prompt> {
         .collect()
 }
 
+/// Lists reflections.
 #[tauri::command]
 pub async fn reflections(shell: State<'_, SharedShell>) -> CommandResult<Vec<Reflection>> {
     read(&shell, Journal::reflections).await
@@ -336,6 +352,7 @@ pub async fn reflections_per_purpose(
     read(&shell, Journal::reflections_per_purpose).await
 }
 
+/// Adds a reflection.
 #[tauri::command]
 pub async fn add_reflection(
     shell: State<'_, SharedShell>,
@@ -346,6 +363,7 @@ pub async fn add_reflection(
     Ok(added)
 }
 
+/// Edits a reflection.
 #[tauri::command]
 pub async fn update_reflection(
     shell: State<'_, SharedShell>,
@@ -354,6 +372,7 @@ pub async fn update_reflection(
     write(&shell, move |j| j.update_reflection(&item)).await
 }
 
+/// Deletes a reflection.
 #[tauri::command]
 pub async fn delete_reflection(shell: State<'_, SharedShell>, id: Id) -> CommandResult<()> {
     write(&shell, move |j| j.delete_reflection(id)).await
@@ -361,16 +380,19 @@ pub async fn delete_reflection(shell: State<'_, SharedShell>, id: Id) -> Command
 
 // ------------------------------------------------------------------ autonomy
 
+/// Lists autonomy check-ins.
 #[tauri::command]
 pub async fn checkins(shell: State<'_, SharedShell>) -> CommandResult<Vec<Checkin>> {
     read(&shell, Journal::checkins).await
 }
 
+/// Adds an autonomy check-in.
 #[tauri::command]
 pub async fn add_checkin(shell: State<'_, SharedShell>, new: NewCheckin) -> CommandResult<Checkin> {
     write(&shell, move |j| j.add_checkin(new)).await
 }
 
+/// Edits an autonomy check-in.
 #[tauri::command]
 pub async fn update_checkin(
     shell: State<'_, SharedShell>,
@@ -379,16 +401,19 @@ pub async fn update_checkin(
     write(&shell, move |j| j.update_checkin(&item)).await
 }
 
+/// Deletes a check-in.
 #[tauri::command]
 pub async fn delete_checkin(shell: State<'_, SharedShell>, id: Id) -> CommandResult<()> {
     write(&shell, move |j| j.delete_checkin(id)).await
 }
 
+/// Lists the motivation audit.
 #[tauri::command]
 pub async fn audit_items(shell: State<'_, SharedShell>) -> CommandResult<Vec<AuditItem>> {
     read(&shell, Journal::audit_items).await
 }
 
+/// Adds a motivation audit item.
 #[tauri::command]
 pub async fn add_audit_item(
     shell: State<'_, SharedShell>,
@@ -397,6 +422,7 @@ pub async fn add_audit_item(
     write(&shell, move |j| j.add_audit_item(new)).await
 }
 
+/// Edits an item of the motivation audit.
 #[tauri::command]
 pub async fn update_audit_item(
     shell: State<'_, SharedShell>,
@@ -405,6 +431,7 @@ pub async fn update_audit_item(
     write(&shell, move |j| j.update_audit_item(&item)).await
 }
 
+/// Deletes a motivation audit item.
 #[tauri::command]
 pub async fn delete_audit_item(shell: State<'_, SharedShell>, id: Id) -> CommandResult<()> {
     write(&shell, move |j| j.delete_audit_item(id)).await
@@ -425,43 +452,33 @@ pub async fn search(
 
 // ------------------------------------------------------------------ progress
 
-/// A challenge's progress with its fitted curve sampled for the chart, on past practice
-/// and on a projection beyond it.
+/// A challenge's progress with its fitted curve as drawn, on past practice and on a
+/// projection beyond it: the same curve type a bundle carries, so one chart draws both.
 #[derive(Debug, Serialize, ts_rs::TS)]
 #[ts(export)]
 pub struct ProgressView {
     pub progress: Progress,
-    /// The fitted curve from no practice to `projection_to` (empty when refused).
-    pub curve: Vec<Point>,
-    /// Where the projection ends on the practice axis; past practice ends at `fit.last_x`.
-    pub projection_to: f64,
+    /// The fitted curve from no practice to the end of the projection (absent when refused).
+    pub curve: Option<CurveSummary>,
 }
 
 /// How far past the last session the projection reaches, as a share of the practice so far.
 const PROJECTION_SHARE: f64 = 0.5;
-const CURVE_SAMPLES: usize = 120;
+const CURVE_SAMPLES: usize = 121;
 
 impl From<Progress> for ProgressView {
     fn from(progress: Progress) -> Self {
         let last = progress.points.iter().map(|p| p.x).fold(0.0_f64, f64::max);
-        let projection_to = last * (1.0 + PROJECTION_SHARE);
+        let through = last * (1.0 + PROJECTION_SHARE);
         let curve = match &progress.fit {
-            Some(fit) if projection_to > 0.0 => {
-                let xs: Vec<f64> = (0..=CURVE_SAMPLES)
-                    .map(|i| projection_to * i as f64 / CURVE_SAMPLES as f64)
-                    .collect();
-                sample_curve(fit, &xs)
-            }
-            _ => Vec::new(),
+            Some(fit) if through > 0.0 => CurveSummary::sampled(fit, through, CURVE_SAMPLES),
+            _ => None,
         };
-        ProgressView {
-            progress,
-            curve,
-            projection_to,
-        }
+        ProgressView { progress, curve }
     }
 }
 
+/// Reads one challenge's mastery curve and calibration.
 #[tauri::command]
 pub async fn progress(
     shell: State<'_, SharedShell>,
@@ -474,6 +491,7 @@ pub async fn progress(
     .await
 }
 
+/// Reads every active challenge's mastery curve and calibration.
 #[tauri::command]
 pub async fn progress_all(
     shell: State<'_, SharedShell>,
@@ -501,11 +519,13 @@ pub async fn save_draft(
     write(&shell, move |j| j.save_draft(&key, &text)).await
 }
 
+/// Reads a draft.
 #[tauri::command]
 pub async fn draft(shell: State<'_, SharedShell>, key: String) -> CommandResult<Option<Draft>> {
     read(&shell, move |j| j.draft(&key)).await
 }
 
+/// Clears a draft.
 #[tauri::command]
 pub async fn clear_draft(shell: State<'_, SharedShell>, key: String) -> CommandResult<()> {
     write(&shell, move |j| j.clear_draft(&key)).await
@@ -513,11 +533,13 @@ pub async fn clear_draft(shell: State<'_, SharedShell>, key: String) -> CommandR
 
 // ------------------------------------------------------------------ settings
 
+/// Reads the window's settings.
 #[tauri::command]
 pub async fn settings(shell: State<'_, SharedShell>) -> CommandResult<Settings> {
     off_main(&shell, |shell| Ok(shell.settings())).await
 }
 
+/// Changes the window's settings.
 #[tauri::command]
 pub async fn set_settings(
     shell: State<'_, SharedShell>,
@@ -539,7 +561,7 @@ pub async fn set_settings(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use asymptote_core::science::curves::{FitOptions, fit_learning_curve};
+    use asymptote_core::science::curves::{FitOptions, Point, fit_learning_curve};
 
     fn progress(
         points: Vec<Point>,
@@ -582,17 +604,19 @@ mod tests {
         )
         .expect("a clean curve fits");
         let view = ProgressView::from(progress(points, Some(fit)));
-        assert!((view.projection_to - 16.5).abs() < 1e-9);
-        assert_eq!(view.curve.len(), CURVE_SAMPLES + 1);
-        assert_eq!(view.curve.first().map(|p| p.x), Some(0.0));
-        assert!(view.curve.last().is_some_and(|p| (p.x - 16.5).abs() < 1e-9));
-        assert!(view.curve.windows(2).all(|w| w[1].y >= w[0].y - 1e-9));
+        let samples = view.curve.map(|c| c.samples).unwrap_or_default();
+        assert_eq!(samples.len(), CURVE_SAMPLES);
+        assert_eq!(samples.first().map(|p| p.x), Some(0.0));
+        assert!(samples.last().is_some_and(|p| (p.x - 16.5).abs() < 1e-9));
+        // The last session (x = 11) is a sample, where the curve and the projection meet.
+        assert!(samples.iter().any(|p| (p.x - 11.0).abs() < 1e-9));
+        assert!(samples.windows(2).all(|w| w[1].y >= w[0].y - 1e-9));
     }
 
     #[test]
     fn no_curve_is_drawn_when_the_fit_was_refused() {
         let view = ProgressView::from(progress(vec![Point::new(0.0, 1.0)], None));
-        assert!(view.curve.is_empty());
+        assert!(view.curve.is_none());
     }
 
     #[test]

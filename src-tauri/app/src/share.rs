@@ -37,6 +37,7 @@ pub struct SharePreview {
     pub candidates: Vec<PreviewItem>,
 }
 
+/// Shows what an export of a selection will hold, and what the period holds beyond it.
 #[tauri::command]
 pub async fn share_preview(
     shell: State<'_, SharedShell>,
@@ -66,6 +67,8 @@ pub fn export_path_for_format(path: String, format: Format) -> String {
     usecase::export::path_for_format(&path, format)
 }
 
+/// Writes an export (optionally age-encrypted and minisign-signed) to a path the person
+/// chose, and records the share.
 #[tauri::command]
 pub async fn share_export(
     shell: State<'_, SharedShell>,
@@ -80,6 +83,7 @@ pub async fn share_export(
     .await
 }
 
+/// Lists the local record of what was shared, when, in which format and for whom.
 #[tauri::command]
 pub async fn share_log(shell: State<'_, SharedShell>) -> CommandResult<Vec<ShareRecord>> {
     read(&shell, |j| {
@@ -102,6 +106,8 @@ pub struct SigningKeyInfo {
     pub created: bool,
 }
 
+/// Shows the journal's signing public key and fingerprint (made on first use); never the
+/// secret half.
 #[tauri::command]
 pub async fn signing_key(shell: State<'_, SharedShell>) -> CommandResult<SigningKeyInfo> {
     read(&shell, |j| {
@@ -199,11 +205,13 @@ pub async fn choose_open_path(
 
 // ------------------------------------------------------------------ the manager's side
 
+/// Lists the people whose bundles this manager receives.
 #[tauri::command]
 pub async fn manager_people(shell: State<'_, SharedShell>) -> CommandResult<Vec<Person>> {
     read(&shell, |j| j.manager_people()).await
 }
 
+/// Adds a person to the manager's space.
 #[tauri::command]
 pub async fn manager_add_person(
     shell: State<'_, SharedShell>,
@@ -254,6 +262,7 @@ pub async fn manager_import(
     .await
 }
 
+/// Shows a person's timeline across the bundles received from them.
 #[tauri::command]
 pub async fn manager_timeline(
     shell: State<'_, SharedShell>,
@@ -262,6 +271,7 @@ pub async fn manager_timeline(
     read(&shell, move |j| j.manager_timeline(&person)).await
 }
 
+/// Reads one received bundle whole, read-only.
 #[tauri::command]
 pub async fn manager_bundle(
     shell: State<'_, SharedShell>,
@@ -271,6 +281,7 @@ pub async fn manager_bundle(
     read(&shell, move |j| j.manager_bundle(&person, id)).await
 }
 
+/// Shows the next one-on-one's agenda with a person.
 #[tauri::command]
 pub async fn manager_agenda(
     shell: State<'_, SharedShell>,
@@ -298,6 +309,7 @@ pub enum NewAgendaItem {
     },
 }
 
+/// Adds a talking point, an action item or a note to a person's agenda.
 #[tauri::command]
 pub async fn agenda_add(
     shell: State<'_, SharedShell>,
@@ -317,6 +329,7 @@ pub async fn agenda_add(
     .await
 }
 
+/// Closes a talking point or an action item.
 #[tauri::command]
 pub async fn agenda_close(
     shell: State<'_, SharedShell>,

@@ -2,7 +2,8 @@
 import type { Point } from "./Point";
 
 /**
- * The fitted mastery curve.
+ * The fitted mastery curve as drawn: inside a bundle and on the window's Progress screen
+ * alike (built by [`CurveSummary::sampled`]).
  */
 export type CurveSummary = { 
 /**
@@ -30,6 +31,7 @@ current_level: number,
  */
 gap_closed: number, 
 /**
- * The fitted curve sampled for drawing, from zero practice to a little past the last point.
+ * The fitted curve sampled for drawing, from zero practice to past the last point (a
+ * bundle a little past it; the window half as far again as the practice so far).
  */
 samples: Array<Point>, };

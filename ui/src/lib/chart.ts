@@ -1,52 +1,47 @@
 // Chart data for uPlot: the measured points, the fitted curve over past practice, its
-// projection beyond, the asymptote and its band, all on one shared x axis.
-import type { ProgressView } from "../bindings";
+// projection beyond, the asymptote and its band, all on one shared x axis. One function
+// for the window's Progress screen and a received bundle: both carry the same curve type
+// (CurveSummary, built by the core).
+import type { CurveSummary, Point } from "../bindings";
 
 export type Column = (number | null)[];
 
-export interface CurveData {
-  /** x, points, fitted (past), projection, asymptote, band low, band high */
-  columns: [number[], Column, Column, Column, Column, Column, Column];
-  lastX: number;
-}
+/** x, points, fitted (past), projection, asymptote, band low, band high */
+export type CurveColumns = [number[], Column, Column, Column, Column, Column, Column];
 
-export function curveData(view: ProgressView): CurveData {
-  const pts = view.progress.points;
-  const fit = view.progress.fit;
-  const lastX = pts.reduce((m, p) => Math.max(m, p.x), 0);
+/**
+ * uPlot columns for a challenge's progress: x, the measured points, the fitted curve over
+ * past practice, its projection beyond the last point (the two meet at the last sample
+ * before it), the asymptote, and its interval's edges. Null when there is nothing to draw.
+ */
+export function curveColumns(points: Point[], curve: CurveSummary | null): CurveColumns | null {
+  if (points.length === 0) return null;
+  const samples = [...(curve?.samples ?? [])].sort((a, b) => a.x - b.x);
+  const lastX = points.reduce((m, pt) => Math.max(m, pt.x), 0);
+  let join = -1;
+  samples.forEach((s, i) => {
+    if (s.x <= lastX) join = i;
+  });
   const xs = new Set<number>();
-  for (const p of pts) xs.add(p.x);
-  for (const c of view.curve) xs.add(c.x);
+  for (const pt of points) xs.add(pt.x);
+  for (const s of samples) xs.add(s.x);
   const x = [...xs].sort((a, b) => a - b);
-  const byX = new Map<number, number>();
-  for (const p of pts) byX.set(p.x, p.y); // several sessions at one x: the last shown
-  const curve = new Map(view.curve.map((c) => [c.x, c.y] as [number, number]));
-  const fitted: Column = [];
-  const projected: Column = [];
-  const asym: Column = [];
-  const lo: Column = [];
-  const hi: Column = [];
-  for (const xv of x) {
-    const y = curve.get(xv);
-    fitted.push(y !== undefined && xv <= lastX ? y : null);
-    projected.push(y !== undefined && xv >= lastX ? y : null);
-    asym.push(fit ? fit.asymptote : null);
-    lo.push(fit ? fit.asymptote_interval.low : null);
-    hi.push(fit ? fit.asymptote_interval.high : null);
-  }
-  // Join the past curve and the projection at the last session.
-  if (fit) {
-    const i = x.findIndex((xv) => xv >= lastX);
-    if (i >= 0 && projected[i] === null) projected[i] = fit ? fittedAt(view, x[i] ?? lastX) : null;
-  }
-  return { columns: [x, x.map((xv) => byX.get(xv) ?? null), fitted, projected, asym, lo, hi], lastX };
-}
-
-function fittedAt(view: ProgressView, x: number): number | null {
-  let best: { d: number; y: number } | null = null;
-  for (const c of view.curve) {
-    const d = Math.abs(c.x - x);
-    if (!best || d < best.d) best = { d, y: c.y };
-  }
-  return best?.y ?? null;
+  const pts = new Map<number, number>();
+  for (const pt of points) pts.set(pt.x, pt.y); // several sessions at one x: the last shown
+  const past = new Map<number, number>();
+  const beyond = new Map<number, number>();
+  samples.forEach((s, i) => {
+    if (i <= join) past.set(s.x, s.y);
+    if (i >= join && (i > join || i < samples.length - 1)) beyond.set(s.x, s.y);
+  });
+  const flat = (v: number | null | undefined): Column => x.map(() => (curve && v !== null && v !== undefined ? v : null));
+  return [
+    x,
+    x.map((v) => pts.get(v) ?? null),
+    x.map((v) => past.get(v) ?? null),
+    x.map((v) => beyond.get(v) ?? null),
+    flat(curve?.asymptote),
+    flat(curve?.asymptote_low),
+    flat(curve?.asymptote_high),
+  ];
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { AgendaItem, ProgressSummary, Reflection, TimelineItem } from "../bindings";
+import type { AgendaItem, Reflection, TimelineItem } from "../bindings";
 import {
   announcedKeyId,
   carriedLabel,
@@ -18,7 +18,6 @@ import {
   newestFirst,
   overdueCount,
   periodLabel,
-  sharedCurveColumns,
   sortActions,
   timelineEntry,
 } from "./manager";
@@ -169,39 +168,5 @@ describe("bundle content", () => {
     );
     expect(countsLabel({ purposes: 0, challenges: 0, sessions: 0, reflections: 0, checkins: 0, audit: 0 })).toBe("nothing");
   });
-  it("lines up points, curve, projection, asymptote and band on one x axis", () => {
-    const p = {
-      points: [
-        { x: 1, y: 40 },
-        { x: 2, y: 30 },
-      ],
-      curve: {
-        model: "exponential",
-        asymptote: 20,
-        asymptote_low: 18,
-        asymptote_high: null,
-        confidence: 0.95,
-        current_level: 30,
-        gap_closed: 0.5,
-        samples: [
-          { x: 3, y: 27 },
-          { x: 0, y: 45 },
-          { x: 1.5, y: 34 },
-        ],
-      },
-    } as unknown as ProgressSummary;
-    expect(sharedCurveColumns(p)).toEqual([
-      [0, 1, 1.5, 2, 3],
-      [null, 40, null, 30, null],
-      [45, null, 34, null, null],
-      [null, null, 34, null, 27],
-      [20, 20, 20, 20, 20],
-      [18, 18, 18, 18, 18],
-      [null, null, null, null, null],
-    ]);
-    expect(sharedCurveColumns({ ...p, points: [] })).toBeNull();
-    const noCurve = sharedCurveColumns({ ...p, curve: null });
-    expect(noCurve?.[0]).toEqual([1, 2]);
-    expect(noCurve?.[4]).toEqual([null, null]);
-  });
+
 });

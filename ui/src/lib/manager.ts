@@ -1,7 +1,7 @@
 // The manager's space: labels, dates, ordering and chart data for what people shared and
 // for the one-on-one agenda. Pure functions, tested in manager.test.ts. Informational,
 // never a score.
-import type { AgendaItem, Feedback, Gibbs, Kind, ProgressSummary, Reflection, TimelineDay, TimelineItem } from "../bindings";
+import type { AgendaItem, Feedback, Gibbs, Kind, Reflection, TimelineDay, TimelineItem } from "../bindings";
 import { day, num } from "./format";
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
@@ -213,47 +213,6 @@ export function gibbsParts(r: Reflection): { label: string; text: string }[] {
     const text = r.gibbs[k];
     return text ? [{ label, text }] : [];
   });
-}
-
-export type Column = (number | null)[];
-
-/**
- * uPlot columns for a shared challenge, in the Progress screen's order: x, the measured
- * points, the fitted curve over past practice, its projection beyond the last point (the
- * two meet at the last sample before it), the asymptote, and its interval's edges. Null
- * when there is nothing to draw.
- */
-export function sharedCurveColumns(p: ProgressSummary): [number[], Column, Column, Column, Column, Column, Column] | null {
-  if (p.points.length === 0) return null;
-  const curve = p.curve;
-  const samples = [...(curve?.samples ?? [])].sort((a, b) => a.x - b.x);
-  const lastX = p.points.reduce((m, pt) => Math.max(m, pt.x), 0);
-  let join = -1;
-  samples.forEach((s, i) => {
-    if (s.x <= lastX) join = i;
-  });
-  const xs = new Set<number>();
-  for (const pt of p.points) xs.add(pt.x);
-  for (const s of samples) xs.add(s.x);
-  const x = [...xs].sort((a, b) => a - b);
-  const pts = new Map<number, number>();
-  for (const pt of p.points) pts.set(pt.x, pt.y);
-  const past = new Map<number, number>();
-  const beyond = new Map<number, number>();
-  samples.forEach((s, i) => {
-    if (i <= join) past.set(s.x, s.y);
-    if (i >= join && (i > join || i < samples.length - 1)) beyond.set(s.x, s.y);
-  });
-  const flat = (v: number | null | undefined): Column => x.map(() => (curve && v !== null && v !== undefined ? v : null));
-  return [
-    x,
-    x.map((v) => pts.get(v) ?? null),
-    x.map((v) => past.get(v) ?? null),
-    x.map((v) => beyond.get(v) ?? null),
-    flat(curve?.asymptote),
-    flat(curve?.asymptote_low),
-    flat(curve?.asymptote_high),
-  ];
 }
 
 /** "1 challenge, 10 practice sessions, 1 reflection" — only what is there. */

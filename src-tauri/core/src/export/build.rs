@@ -397,6 +397,31 @@ fn unfitted(c: &crate::domain::Challenge, sessions: usize) -> ProgressSummary {
     }
 }
 
+impl CurveSummary {
+    /// The fit as drawn, by the window's Progress screen and inside a bundle alike: its
+    /// verdicts (only finite numbers, as JSON has no others) and `samples` points of the
+    /// curve, evenly spaced from no practice to `through`. `None` when the fit has no
+    /// finite asymptote.
+    pub fn sampled(fit: &curves::CurveFit, through: f64, samples: usize) -> Option<Self> {
+        let asymptote = fin(fit.asymptote)?;
+        let last = samples.saturating_sub(1).max(1) as f64;
+        let xs: Vec<f64> = (0..samples).map(|i| through * i as f64 / last).collect();
+        Some(CurveSummary {
+            model: fit.best.name().to_string(),
+            asymptote,
+            asymptote_low: fin(fit.asymptote_interval.low),
+            asymptote_high: fin(fit.asymptote_interval.high),
+            confidence: fin(fit.confidence).unwrap_or(0.95),
+            current_level: fin(fit.current_level).unwrap_or(asymptote),
+            gap_closed: fin(fit.gap_closed).unwrap_or(0.0).clamp(0.0, 1.0),
+            samples: curves::sample_curve(fit, &xs)
+                .into_iter()
+                .filter(|q| q.y.is_finite())
+                .collect(),
+        })
+    }
+}
+
 /// A progress as a bundle carries it.
 fn summarize(p: &Progress, target_rate: f64) -> ProgressSummary {
     let points: Vec<Point> = p
@@ -406,29 +431,13 @@ fn summarize(p: &Progress, target_rate: f64) -> ProgressSummary {
         .filter(|q| q.x.is_finite() && q.y.is_finite())
         .collect();
     let curve = p.fit.as_ref().and_then(|f| {
-        let asymptote = fin(f.asymptote)?;
         let max_x = points
             .iter()
             .map(|q| q.x)
             .fold(0.0_f64, f64::max)
             .max(f.last_x);
         let end = if max_x > 0.0 { max_x * 1.1 } else { 1.0 };
-        let xs: Vec<f64> = (0..CURVE_SAMPLES)
-            .map(|i| end * i as f64 / (CURVE_SAMPLES - 1) as f64)
-            .collect();
-        Some(CurveSummary {
-            model: f.best.name().to_string(),
-            asymptote,
-            asymptote_low: fin(f.asymptote_interval.low),
-            asymptote_high: fin(f.asymptote_interval.high),
-            confidence: fin(f.confidence).unwrap_or(0.95),
-            current_level: fin(f.current_level).unwrap_or(asymptote),
-            gap_closed: fin(f.gap_closed).unwrap_or(0.0).clamp(0.0, 1.0),
-            samples: curves::sample_curve(f, &xs)
-                .into_iter()
-                .filter(|q| q.y.is_finite())
-                .collect(),
-        })
+        CurveSummary::sampled(f, end, CURVE_SAMPLES)
     });
     let cal = &p.calibration;
     let cl = cal.classification.as_ref();

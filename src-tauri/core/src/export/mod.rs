@@ -206,7 +206,8 @@ pub struct ProgressSummary {
     pub goldilocks: GoldilocksSummary,
 }
 
-/// The fitted mastery curve.
+/// The fitted mastery curve as drawn: inside a bundle and on the window's Progress screen
+/// alike (built by [`CurveSummary::sampled`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]
 pub struct CurveSummary {
@@ -223,7 +224,8 @@ pub struct CurveSummary {
     pub current_level: f64,
     /// Share of the whole gap (zero practice to the asymptote) closed, 0–1.
     pub gap_closed: f64,
-    /// The fitted curve sampled for drawing, from zero practice to a little past the last point.
+    /// The fitted curve sampled for drawing, from zero practice to past the last point (a
+    /// bundle a little past it; the window half as far again as the practice so far).
     pub samples: Vec<Point>,
 }
 
