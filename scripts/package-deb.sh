@@ -9,6 +9,12 @@
 #   scripts/package-deb.sh            build and inspect: $CARGO_TARGET_DIR/release/bundle/deb/*.deb
 #   scripts/package-deb.sh --check    …then install, check, launch, remove (root or sudo)
 #   scripts/package-deb.sh --check-only   lintian, install/check/launch/remove the .deb already built
+#   scripts/package-deb.sh --debug [--check]   package the debug build already made instead of
+#       building a release: stripped copies of target/debug/asym and target/debug/asymptote,
+#       bundled with `tauri bundle --debug`. scripts/test.sh uses this, so CI compiles the
+#       dependency tree once (a release build of it costs ~25 minutes on two cores); the
+#       package's layout, metadata, lintian, install, manual pages and launch are the same.
+#       The .deb goes to $CARGO_TARGET_DIR/deb-debug/debug/bundle/deb/.
 #
 # Besides the app, the package holds what the bundler does not make: the `asym` command
 # line (release, stripped), the manual pages asymptote.1 (packaging/debian/, by hand) and
@@ -25,10 +31,24 @@ source scripts/lib/common.sh
 # shellcheck source=scripts/lib/tauri-cli.sh
 source scripts/lib/tauri-cli.sh
 started=$SECONDS
-mode="${1:-build}"
-case "$mode" in build | --check | --check-only) ;; *) die "usage: $0 [--check | --check-only]" ;; esac
+mode=build profile=release
+for arg in "$@"; do
+    case "$arg" in
+        --check | --check-only) mode="$arg" ;;
+        --debug) profile=debug ;;
+        *) die "usage: $0 [--debug] [--check | --check-only]" ;;
+    esac
+done
 out=test-output
 target_dir="${CARGO_TARGET_DIR:-target}"
+# Where the bundler looks for the app and writes the .deb: the real target folder for a
+# release; for --debug a folder holding only a stripped copy of the debug app, so the
+# build's own binary is left as it is.
+if [ "$profile" = debug ]; then
+    bundle_target="$target_dir/deb-debug"
+else
+    bundle_target="$target_dir"
+fi
 # What the bundler's files map (tauri.conf.json) takes; repo-relative whatever the target dir.
 stage=packaging/stage
 mkdir -p "$out"
@@ -47,32 +67,49 @@ if [ "$mode" != --check-only ]; then
     changelog_version="$(sed -n '1s/^asymptote (\([^)]*\)).*/\1/p' packaging/debian/changelog)"
     [ "$changelog_version" = "$version" ] \
         || die "packaging/debian/changelog starts with version '$changelog_version', the package is $version: add an entry at the top"
-    cargo build --release --locked -p asym
+    if [ "$profile" = release ]; then
+        cargo build --release --locked -p asym
+    else
+        [ -x "$target_dir/debug/asym" ] && [ -x "$target_dir/debug/asymptote" ] \
+            || die "--debug packages the debug build: run cargo build --workspace --all-targets first"
+    fi
     rm -rf "$stage"
     mkdir -p "$stage/man1"
-    install -m 0755 "$target_dir/release/asym" "$stage/asym"
+    # -s strips (the release profile strips already; the debug build does not).
+    install -s -m 0755 "$target_dir/$profile/asym" "$stage/asym"
     case "$(file -b "$stage/asym")" in
         *", stripped"*) ;;
-        *) die "$target_dir/release/asym is not stripped (strip = true in [profile.release])" ;;
+        *) die "$stage/asym is not stripped" ;;
     esac
     # The pages carry the date of the changelog's latest entry: the same bytes on every build.
     date="$(date -u -d "$(dpkg-parsechangelog -l packaging/debian/changelog -S Date)" +%Y-%m-%d)"
-    cargo run --release --locked -q -p asym --example mangen -- "$stage/man1" "$date"
+    if [ "$profile" = release ]; then
+        cargo run --release --locked -q -p asym --example mangen -- "$stage/man1" "$date"
+    else
+        cargo run --locked -q -p asym --example mangen -- "$stage/man1" "$date"
+    fi
     sed -e "s/@VERSION@/$version/g" -e "s/@DATE@/$date/g" packaging/debian/asymptote.1 >"$stage/man1/asymptote.1"
     chmod 0644 "$stage"/man1/*.1
     gzip -9n "$stage"/man1/*.1
     gzip -9n -c packaging/debian/changelog >"$stage/changelog.gz"
     echo "deb: staged asym, $(ls "$stage/man1" | wc -l) manual pages and the changelog in $((SECONDS - t))s"
 
-    header "deb: tauri build --bundles deb (release)"
     t=$SECONDS
-    rm -rf "$target_dir/release/bundle/deb"
-    tauri_build --bundles deb
+    rm -rf "$bundle_target/$profile/bundle/deb"
+    if [ "$profile" = release ]; then
+        header "deb: tauri build --bundles deb (release)"
+        tauri_build --bundles deb
+    else
+        header "deb: tauri bundle --debug --bundles deb (the debug build, stripped)"
+        mkdir -p "$bundle_target/debug"
+        strip -o "$bundle_target/debug/asymptote" "$target_dir/debug/asymptote"
+        CARGO_TARGET_DIR="$bundle_target" tauri_bundle --debug --bundles deb
+    fi
     echo "deb: built in $((SECONDS - t))s"
 fi
 
-deb="$(ls -t "$target_dir"/release/bundle/deb/*.deb 2>/dev/null | head -n1 || true)"
-[ -n "$deb" ] || die "no .deb in $target_dir/release/bundle/deb/"
+deb="$(ls -t "$bundle_target/$profile"/bundle/deb/*.deb 2>/dev/null | head -n1 || true)"
+[ -n "$deb" ] || die "no .deb in $bundle_target/$profile/bundle/deb/"
 echo "deb: $deb ($(du -h "$deb" | cut -f1))"
 
 if [ "$mode" != --check-only ]; then

@@ -50,7 +50,10 @@ step "IPC bindings up to date (ts-rs)" scripts/check-bindings.sh
 step "Window smoke test (Xvfb + real Secret Service)" \
     scripts/with-secret-service.sh scripts/smoke-window.sh
 step "End-to-end + accessibility (tauri-driver, axe-core)" scripts/e2e.sh --no-build
-step "Debian package (.deb): build, install, launch, remove" scripts/package-deb.sh --check
+# The package of the debug build above (stripped): the tree is compiled once. The release
+# package is `scripts/package-deb.sh --check` (release builds are what run.sh launches).
+step "Debian package (.deb) of the debug build: bundle, install, launch, remove" \
+    scripts/package-deb.sh --debug --check
 
 header "Summary ($((SECONDS - started))s)"
 if [ "${#failed[@]}" -gt 0 ]; then

@@ -24,3 +24,10 @@ tauri_build() {
     TAURI_APP_PATH="$PWD" TAURI_FRONTEND_PATH="$PWD" CI=true \
         "$TAURI_CLI" build --ci --config '{"build":{"beforeBuildCommand":null}}' "$@" </dev/null
 }
+
+# tauri_bundle ARGS...: only the bundling step, on an app already built (tauri-cli 2's
+# `tauri bundle`): no compilation. The UI is already inside the binary.
+tauri_bundle() {
+    TAURI_APP_PATH="$PWD" TAURI_FRONTEND_PATH="$PWD" CI=true \
+        "$TAURI_CLI" bundle --ci --config '{"build":{"beforeBuildCommand":null,"beforeBundleCommand":null}}' "$@" </dev/null
+}

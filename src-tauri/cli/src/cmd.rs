@@ -351,7 +351,7 @@ fn challenge(ctx: &Ctx, c: ChallengeCmd) -> Result<()> {
                     higher_is_better: !f.lower_is_better,
                 },
                 difficulty: f.difficulty,
-                target_rate: f.target.unwrap_or(DEFAULT_TARGET_RATE),
+                target_rate: f.target,
                 status: f
                     .status
                     .as_deref()
@@ -540,29 +540,22 @@ fn gibbs_from(f: &ReflectionFields, base: Gibbs) -> Result<Gibbs> {
             ));
         }
         eprintln!("Gibbs's reflective cycle: answer what helps, press Enter to skip.");
-        let slots = [
-            &mut g.description,
-            &mut g.feelings,
-            &mut g.evaluation,
-            &mut g.analysis,
-            &mut g.conclusion,
-            &mut g.action_plan,
-        ];
-        for (slot, (_, prompt)) in slots.into_iter().zip(GIBBS_PROMPTS.iter()) {
+        for (slot, (_, prompt)) in g.fields_mut().into_iter().zip(GIBBS_PROMPTS.iter()) {
             if let Some(a) = input::ask(prompt)? {
                 *slot = Some(a);
             }
         }
         return Ok(g);
     }
-    for (slot, v) in [
-        (&mut g.description, &f.description),
-        (&mut g.feelings, &f.feelings),
-        (&mut g.evaluation, &f.evaluation),
-        (&mut g.analysis, &f.analysis),
-        (&mut g.conclusion, &f.conclusion),
-        (&mut g.action_plan, &f.action_plan),
-    ] {
+    let given = [
+        &f.description,
+        &f.feelings,
+        &f.evaluation,
+        &f.analysis,
+        &f.conclusion,
+        &f.action_plan,
+    ];
+    for (slot, v) in g.fields_mut().into_iter().zip(given) {
         if v.is_some() {
             *slot = v.clone();
         }

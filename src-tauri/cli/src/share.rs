@@ -154,8 +154,7 @@ pub fn share(o: &Opts, c: ShareCmd) -> Result<()> {
             let path = a.out.to_string_lossy().into_owned();
             let encrypted = a.encrypt_to.is_some() || a.encrypt_passphrase;
             // Refuse a taken name before asking for a passphrase.
-            let plan = usecase::plan_export(&path, encrypted, a.sign, cwd.as_deref())?;
-            usecase::paths::check_targets(&plan.files, a.replace)?;
+            usecase::plan_export(&path, encrypted, a.sign, cwd.as_deref())?.check(a.replace)?;
             let encryption = crate::manager::encryption(a.encrypt_to, a.encrypt_passphrase)?;
             let request = usecase::ExportRequest {
                 selection,

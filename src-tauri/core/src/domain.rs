@@ -196,7 +196,10 @@ pub struct NewChallenge {
     pub goal: Option<String>,
     pub measure: Measure,
     pub difficulty: Option<f64>,
-    pub target_rate: f64,
+    /// The success rate to keep the challenge at; none: [`DEFAULT_TARGET_RATE`], decided here
+    /// once rather than by each host.
+    #[serde(default)]
+    pub target_rate: Option<f64>,
     pub status: ChallengeStatus,
     pub purpose_ids: Vec<Id>,
     pub private: bool,
@@ -210,7 +213,7 @@ impl Default for NewChallenge {
             goal: None,
             measure: Measure::default(),
             difficulty: None,
-            target_rate: DEFAULT_TARGET_RATE,
+            target_rate: None,
             status: ChallengeStatus::Active,
             purpose_ids: Vec::new(),
             private: false,
@@ -326,6 +329,17 @@ impl Gibbs {
             ("analysis", &self.analysis),
             ("conclusion", &self.conclusion),
             ("action_plan", &self.action_plan),
+        ]
+    }
+    /// The stages in the order of [`Gibbs::fields`] and [`GIBBS_PROMPTS`], to fill or clean.
+    pub fn fields_mut(&mut self) -> [&mut Option<String>; 6] {
+        [
+            &mut self.description,
+            &mut self.feelings,
+            &mut self.evaluation,
+            &mut self.analysis,
+            &mut self.conclusion,
+            &mut self.action_plan,
         ]
     }
 }

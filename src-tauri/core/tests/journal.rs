@@ -41,7 +41,7 @@ fn every_kind_round_trips_with_all_its_fields() {
                 higher_is_better: false,
             },
             difficulty: Some(2.5),
-            target_rate: 0.8,
+            target_rate: Some(0.8),
             status: ChallengeStatus::Active,
             purpose_ids: vec![p.meta.id],
             private: false,

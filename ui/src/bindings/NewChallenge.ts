@@ -3,4 +3,9 @@ import type { ChallengeStatus } from "./ChallengeStatus";
 import type { Id } from "./Id";
 import type { Measure } from "./Measure";
 
-export type NewChallenge = { skill: string, goal: string | null, measure: Measure, difficulty: number | null, target_rate: number, status: ChallengeStatus, purpose_ids: Array<Id>, private: boolean, when: string | null, };
+export type NewChallenge = { skill: string, goal: string | null, measure: Measure, difficulty: number | null, 
+/**
+ * The success rate to keep the challenge at; none: [`DEFAULT_TARGET_RATE`], decided here
+ * once rather than by each host.
+ */
+target_rate: number | null, status: ChallengeStatus, purpose_ids: Array<Id>, private: boolean, when: string | null, };

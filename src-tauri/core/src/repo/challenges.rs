@@ -122,7 +122,7 @@ impl Journal {
             goal: new.goal,
             measure: new.measure,
             difficulty: new.difficulty,
-            target_rate: new.target_rate,
+            target_rate: new.target_rate.unwrap_or(DEFAULT_TARGET_RATE),
             status: new.status,
             purpose_ids: new.purpose_ids,
         })

@@ -60,15 +60,7 @@ impl Stored for Reflection {
 
     fn clean(&mut self) -> Result<()> {
         self.text = trimmed(&self.text);
-        let g = &mut self.gibbs;
-        for f in [
-            &mut g.description,
-            &mut g.feelings,
-            &mut g.evaluation,
-            &mut g.analysis,
-            &mut g.conclusion,
-            &mut g.action_plan,
-        ] {
+        for f in self.gibbs.fields_mut() {
             *f = trimmed(f);
         }
         let mut tags: Vec<String> = self

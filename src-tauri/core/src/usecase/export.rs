@@ -96,6 +96,14 @@ pub fn plan_export(
     Ok(ExportPlan { files, existing })
 }
 
+impl ExportPlan {
+    /// Refuses, writing nothing, when the folder is missing or a file exists and `replace`
+    /// is off: a host calls it before asking for a passphrase; [`run_export`] calls it again.
+    pub fn check(&self, replace: bool) -> Result<()> {
+        check_targets(&self.files, replace)
+    }
+}
+
 /// A path typed for one format, moved to `format`: a known export extension at its end
 /// (json, md, markdown, html, htm, csv, pdf) is swapped for the new format's; any other
 /// path is left as it is.
@@ -118,9 +126,13 @@ pub fn run_export(
     base: Option<&Path>,
 ) -> Result<ProtectedExport> {
     let path = typed_path(&request.path, "file", Field::Path, base)?;
-    let (out, sig) = protect::protected_paths(&path, request.encryption.is_some(), request.sign);
-    let files: Vec<PathBuf> = std::iter::once(out).chain(sig).collect();
-    check_targets(&files, request.replace)?;
+    plan_export(
+        &request.path,
+        request.encryption.is_some(),
+        request.sign,
+        base,
+    )?
+    .check(request.replace)?;
     let recipient = request.encryption.recipient()?;
     protect::export_protected(
         journal,
