@@ -61,7 +61,7 @@ if [ "$mode" != --check-only ]; then
     header "deb: the Tauri CLI"
     ensure_tauri_cli
 
-    header "deb: asym, manual pages, changelog (release) into $stage/"
+    header "deb: asym, manual pages, changelog ($profile) into $stage/"
     t=$SECONDS
     version="$(node -p 'require("./tauri.conf.json").version')"
     changelog_version="$(sed -n '1s/^asymptote (\([^)]*\)).*/\1/p' packaging/debian/changelog)"
