@@ -39,6 +39,8 @@ step "UI unit tests (vitest)" bash -c 'cd ui && npm test --silent'
 step "UI build (vite)" build_ui
 step "cargo clippy --workspace --all-targets -- -D warnings" \
     cargo clippy --workspace --all-targets --locked -- -D warnings
+step "cargo doc --workspace --no-deps (-D warnings)" \
+    env RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked
 # One debug build of everything (the app, asym, every test and bench) with the features
 # `cargo test --workspace` resolves, so the tests, the bindings check, the smoke test and the
 # end-to-end tests below all reuse it instead of compiling the tree again.

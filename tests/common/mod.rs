@@ -117,7 +117,7 @@ impl World {
         for (k, v) in env {
             c.env(k, v);
         }
-        Run::from(output(c, stdin), args)
+        Run::from(&output(c, stdin), args)
     }
 
     /// Runs any program in this world (e.g. `secret-tool`).
@@ -180,7 +180,7 @@ pub struct Run {
 }
 
 impl Run {
-    fn from(o: Output, args: &[&str]) -> Self {
+    fn from(o: &Output, args: &[&str]) -> Self {
         let r = Run {
             code: o.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
@@ -276,7 +276,7 @@ impl SecretService {
             // Keep the pipe open for the bus's lifetime by leaking the reader into a thread.
             std::thread::spawn(move || {
                 let mut sink = String::new();
-                while reader.read_line(&mut sink).map(|n| n > 0).unwrap_or(false) {
+                while reader.read_line(&mut sink).is_ok_and(|n| n > 0) {
                     sink.clear();
                 }
             });
@@ -325,8 +325,7 @@ impl SecretService {
                 .env("HOME", home)
                 .env("XDG_RUNTIME_DIR", runtime)
                 .output()
-                .map(|o| String::from_utf8_lossy(&o.stdout).contains("boolean true"))
-                .unwrap_or(false);
+                .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("boolean true"));
             if ok {
                 return;
             }

@@ -208,7 +208,7 @@ pub async fn choose_open_path(
 /// Lists the people whose bundles this manager receives.
 #[tauri::command]
 pub async fn manager_people(shell: State<'_, SharedShell>) -> CommandResult<Vec<Person>> {
-    read(&shell, |j| j.manager_people()).await
+    read(&shell, asymptote_core::Journal::manager_people).await
 }
 
 /// Adds a person to the manager's space.

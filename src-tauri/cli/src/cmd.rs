@@ -1,7 +1,7 @@
 //! What each command does: parse options, call the core, print.
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use asymptote_core::*;
 use serde::Serialize;
@@ -86,19 +86,21 @@ pub fn run(cli: Cli) -> Result<()> {
         } => unlock(
             &ctx,
             recovery_key || recovery_key_file.is_some(),
-            recovery_key_file,
+            recovery_key_file.as_deref(),
         ),
         Command::Today => show_day(&ctx, local_today()),
         Command::Day { date } => show_day(&ctx, input::day(&date)?),
         Command::Search { words, limit } => search(&ctx, &words.join(" "), limit),
-        Command::Progress { challenge, by, svg } => progress(&ctx, challenge, by, svg),
+        Command::Progress { challenge, by, svg } => {
+            progress(&ctx, challenge.as_deref(), by.as_deref(), svg.as_deref())
+        }
         Command::Purpose(c) => purpose(&ctx, c),
         Command::Challenge(c) => challenge(&ctx, c),
         Command::Session(c) => session(&ctx, c),
         Command::Reflection(c) => reflection(&ctx, c),
         Command::Checkin(c) => checkin(&ctx, c),
         Command::Audit(c) => audit(&ctx, c),
-        Command::Keys(c) => crate::manager::keys(&manager_opts(&ctx), c),
+        Command::Keys(c) => crate::manager::keys(&manager_opts(&ctx), &c),
         Command::Manager(c) => crate::manager::manager(&manager_opts(&ctx), c),
         Command::Share(c) => crate::share::share(&manager_opts(&ctx), c),
     }
@@ -154,9 +156,9 @@ fn init(ctx: &Ctx, passphrase: bool) -> Result<()> {
     )
 }
 
-fn unlock(ctx: &Ctx, with_recovery: bool, file: Option<PathBuf>) -> Result<()> {
+fn unlock(ctx: &Ctx, with_recovery: bool, file: Option<&Path>) -> Result<()> {
     let journal = if with_recovery {
-        let rk = input::recovery_key(file.as_deref())?;
+        let rk = input::recovery_key(file)?;
         usecase::recover_journal(&ctx.dir, &rk, &OsKeyring::new())?
     } else {
         ctx.open()?
@@ -789,11 +791,11 @@ fn audit(ctx: &Ctx, c: AuditCmd) -> Result<()> {
 
 fn progress(
     ctx: &Ctx,
-    challenge: Option<String>,
-    by: Option<String>,
-    svg: Option<PathBuf>,
+    challenge: Option<&str>,
+    by: Option<&str>,
+    svg: Option<&Path>,
 ) -> Result<()> {
-    let axis = match by.as_deref().map(str::to_ascii_lowercase).as_deref() {
+    let axis = match by.map(str::to_ascii_lowercase).as_deref() {
         None => None,
         Some("hours") => Some(PracticeAxis::Hours),
         Some("sessions") => Some(PracticeAxis::Sessions),
@@ -804,11 +806,11 @@ fn progress(
         }
     };
     let j = ctx.open()?;
-    let list = match &challenge {
+    let list = match challenge {
         Some(c) => vec![j.progress(j.resolve_id(Kind::Challenge, c)?, axis)?],
         None => j.progress_all(axis)?,
     };
-    if let (Some(path), Some(p)) = (&svg, list.first()) {
+    if let (Some(path), Some(p)) = (svg, list.first()) {
         write_atomic(path, p.svg().as_bytes())?;
     }
     ctx.print(&list, || {
@@ -820,7 +822,7 @@ fn progress(
             out.push_str(&render::progress(p));
         }
         let mut out = out.trim_end().to_string();
-        if let Some(path) = &svg {
+        if let Some(path) = svg {
             out.push_str(&format!("\n\nChart written to {}.", path.display()));
         }
         out

@@ -208,7 +208,7 @@ pub fn feedback(spec: &str) -> Result<asymptote_core::Feedback> {
                     Error::Invalid(format!(
                         "In --feedback, delay=`{v}` is not a number of minutes."
                     ))
-                })?)
+                })?);
             }
             other => {
                 return Err(Error::Invalid(format!(

@@ -141,11 +141,11 @@ struct KeyReport<'a> {
     written_to: Option<&'a Path>,
 }
 
-pub fn keys(o: &Opts, c: KeysCmd) -> Result<()> {
+pub fn keys(o: &Opts, c: &KeysCmd) -> Result<()> {
     let j = o.open()?;
     let (pk, created) = protect::journal_public_key(&j, &OsKeyring::new())?;
     let file = pk.to_minisign_file();
-    let written = match &c {
+    let written = match c {
         KeysCmd::Show => None,
         KeysCmd::ExportPublic {
             file: path,
@@ -297,7 +297,7 @@ pub fn manager(o: &Opts, c: ManagerCmd) -> Result<()> {
                 )
             })
         }
-        ManagerCmd::Import(a) => import(o, a),
+        ManagerCmd::Import(a) => import(o, &a),
         ManagerCmd::Timeline { person } => {
             let j = o.open()?;
             let t = j.manager_timeline(&person)?;
@@ -307,7 +307,7 @@ pub fn manager(o: &Opts, c: ManagerCmd) -> Result<()> {
     }
 }
 
-fn import(o: &Opts, a: ImportArgs) -> Result<()> {
+fn import(o: &Opts, a: &ImportArgs) -> Result<()> {
     let mut j = o.open()?;
     let request = |passphrase: Option<String>| usecase::ImportRequest {
         person: a.person.clone(),

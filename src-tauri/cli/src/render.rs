@@ -88,9 +88,7 @@ pub fn session_line(s: &Session, skill: Option<&str>) -> String {
         "{}  {}  {}{}{}{}",
         short(s.meta.id),
         time(&s.meta),
-        skill
-            .map(|k| one_line(k, 30))
-            .unwrap_or_else(|| "session".into()),
+        skill.map_or_else(|| "session".into(), |k| one_line(k, 30)),
         d.sub_skill
             .as_deref()
             .map(|x| format!(" / {}", one_line(x, 30)))
@@ -238,7 +236,7 @@ pub fn session(s: &Session) -> String {
         let _ = writeln!(
             o,
             "attempts: {a}, successes: {}",
-            d.successes.map(|k| k.to_string()).unwrap_or("—".into())
+            d.successes.map_or("—".into(), |k| k.to_string())
         );
     }
     if let Some(p) = d.performance {

@@ -8,7 +8,15 @@
 //!
 //! It prints the median, 95th percentile and worst add latency for each, and how long one
 //! export takes. Run: `cargo bench -p asymptote-core --bench concurrency`.
-#![allow(clippy::unwrap_used, missing_docs, clippy::print_stderr)]
+// Generated test data: small, non-negative counters, so the narrowing casts cannot lose a value.
+#![allow(
+    clippy::unwrap_used,
+    missing_docs,
+    clippy::print_stderr,
+    clippy::cast_possible_truncation,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss
+)]
 
 #[path = "common/ten_years.rs"]
 mod ten_years;
@@ -39,9 +47,10 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 /// every 20 ms; returns the add latencies and the mean export time.
 fn measure(
     exporter: Arc<Mutex<Journal>>,
-    writer: Arc<Mutex<Journal>>,
-    out: std::path::PathBuf,
+    writer: &Mutex<Journal>,
+    out: &std::path::Path,
 ) -> (Vec<Duration>, Duration) {
+    let out = out.to_path_buf();
     let done = Arc::new(AtomicBool::new(false));
     let d = Arc::clone(&done);
     let t = std::thread::spawn(move || {
@@ -99,9 +108,9 @@ fn main() {
 
     let second = j.another_connection().unwrap();
     let one = Arc::new(Mutex::new(j));
-    let (lat, export) = measure(Arc::clone(&one), Arc::clone(&one), out.clone());
+    let (lat, export) = measure(Arc::clone(&one), &one, &out);
     report("one connection", &lat, export);
 
-    let (lat, export) = measure(Arc::new(Mutex::new(second)), one, out);
+    let (lat, export) = measure(Arc::new(Mutex::new(second)), &one, &out);
     report("two connections", &lat, export);
 }

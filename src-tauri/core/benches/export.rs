@@ -61,13 +61,13 @@ fn benches(cr: &mut Criterion) {
         bench.iter(|| {
             let b = j.build_bundle(&year).unwrap();
             Format::Pdf.render(&b).unwrap()
-        })
+        });
     });
     g.bench_function("json_bundle_ten_years", |bench| {
         bench.iter(|| {
             let b = j.build_bundle(&decade).unwrap();
             b.to_json().unwrap()
-        })
+        });
     });
     // What the share screen asks on every change: a month's preview and the items
     // staying home, over the whole ten-year journal.
@@ -76,7 +76,7 @@ fn benches(cr: &mut Criterion) {
         NaiveDate::from_ymd_opt(2025, 11, 30).unwrap(),
     );
     g.bench_function("share_preview_one_month", |bench| {
-        bench.iter(|| j.preview_with_candidates(&month).unwrap())
+        bench.iter(|| j.preview_with_candidates(&month).unwrap());
     });
     g.finish();
 }

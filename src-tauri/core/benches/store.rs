@@ -7,7 +7,14 @@
 //! * `search_prefix`: a two-word prefix search over 100,000 sessions.
 //!
 //! Run: `cargo bench -p asymptote-core --bench store`.
-#![allow(clippy::unwrap_used, missing_docs)]
+// Generated test data: small, non-negative counters, so the narrowing casts cannot lose a value.
+#![allow(
+    clippy::unwrap_used,
+    missing_docs,
+    clippy::cast_possible_truncation,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss
+)]
 
 use asymptote_core::*;
 use chrono::{Duration, TimeZone};
@@ -95,17 +102,17 @@ fn benches(cr: &mut Criterion) {
             let all = j.progress_all(None).unwrap();
             assert_eq!(all.len(), CHALLENGES);
             assert!(all.iter().all(|p| p.fit.is_some()));
-        })
+        });
     });
     g.bench_function("open_and_today", |b| {
         b.iter(|| {
             let j = Journal::open(&path, Unlock::Keyring, &keys).unwrap();
             j.day(local_today()).unwrap()
-        })
+        });
     });
     let j = Journal::open(&path, Unlock::Keyring, &keys).unwrap();
     g.bench_function("search_prefix", |b| {
-        b.iter(|| j.search("prac temp", 50).unwrap())
+        b.iter(|| j.search("prac temp", 50).unwrap());
     });
     g.finish();
 }

@@ -10,7 +10,15 @@
 //! ```sh
 //! cargo run --release -p asymptote-core --example seed_journal -- /tmp/ten-years
 //! ```
-#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+// Generated test data: small, non-negative counters, so the narrowing casts cannot lose a value.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    missing_docs,
+    clippy::cast_possible_truncation,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss
+)]
 
 use std::time::Instant;
 

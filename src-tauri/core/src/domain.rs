@@ -659,7 +659,7 @@ impl SessionData {
 }
 
 impl FourTs {
-    pub(crate) fn validate(&self) -> Result<()> {
+    pub(crate) fn validate(self) -> Result<()> {
         for (name, v) in [
             ("task", self.task),
             ("time", self.time),

@@ -124,6 +124,8 @@ impl Journal {
     }
 
     /// Creates a new journal in `dir`. Refuses if any part of a journal is there.
+    // Taken by value so the passphrase inside is wiped when this returns.
+    #[allow(clippy::needless_pass_by_value)]
     pub fn create(dir: &Path, opts: CreateOptions, keys: &dyn KeyStore) -> Result<Created> {
         if Self::exists(dir) {
             return Err(Error::AlreadyExists(dir.to_path_buf()));

@@ -12,6 +12,8 @@
 //! # Ok(()) }
 //! ```
 #![forbid(unsafe_code)]
+// A library speaks through its return values; only the hosts write to a terminal.
+#![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod domain;
 pub mod drafts;

@@ -141,7 +141,7 @@ impl Journal {
             .map(|c| self.load(c))
             .collect::<Result<_>>()?;
         let workers = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
+            .map_or(1, std::num::NonZero::get)
             .min(loaded.len().max(1));
         if workers <= 1 {
             return Ok(loaded

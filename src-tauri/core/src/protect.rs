@@ -182,7 +182,9 @@ pub fn encrypt(plaintext: &[u8], to: &Recipient, armor: bool) -> Result<Vec<u8>>
     let armored = age::armor::ArmoredWriter::wrap_output(&mut out, format).map_err(io)?;
     let mut w = encryptor.wrap_output(armored).map_err(io)?;
     w.write_all(plaintext).map_err(io)?;
-    w.finish().and_then(|a| a.finish()).map_err(io)?;
+    w.finish()
+        .and_then(age::armor::ArmoredWriter::finish)
+        .map_err(io)?;
     Ok(out)
 }
 
@@ -498,8 +500,7 @@ pub fn protect_export(
         let pk = key.public_key()?;
         let ts = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .unwrap_or(0);
+            .map_or(0, |d| d.as_secs());
         let comment = format!(
             "timestamp:{ts}\tasymptote export{}\tkey:{}",
             if encrypt_to.is_some() {

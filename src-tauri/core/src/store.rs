@@ -26,6 +26,7 @@ const MIGRATIONS: &[&str] = &[
 ];
 
 /// The schema version this build writes.
+#[allow(clippy::cast_possible_wrap)] // a handful of migrations; `try_from` is not const
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 /// Opens (or, with `create`, creates) the database at `path` with `key`.
@@ -70,8 +71,13 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
     if current > SCHEMA_VERSION {
         return Err(Error::TooNew(current));
     }
-    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
-        let version = i as i64 + 1;
+    // A negative version is no version this build wrote: the header is damaged.
+    let done = usize::try_from(current).map_err(|_| {
+        Error::Database(format!(
+            "the schema version {current} is not one Asymptote writes"
+        ))
+    })?;
+    for (version, sql) in (1..=SCHEMA_VERSION).zip(MIGRATIONS).skip(done) {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         // Re-read inside the lock: another process may have migrated meanwhile.
         let now: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;

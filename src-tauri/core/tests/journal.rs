@@ -1,6 +1,12 @@
 //! The core's store, driven through its public API with an in-memory key store
 //! (the real Secret Service is exercised by the top-level tests/).
-#![allow(clippy::unwrap_used)]
+// Generated test data: small, non-negative counters, so the narrowing casts cannot lose a value.
+#![allow(
+    clippy::unwrap_used,
+    clippy::cast_possible_truncation,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss
+)]
 
 use asymptote_core::*;
 use chrono::{DateTime, FixedOffset};

@@ -195,6 +195,12 @@ pub(crate) fn least_squares(design: DMatrix<f64>, rhs: &DVector<f64>) -> Option<
 }
 
 /// The `q`-quantile (0..=1) of already sorted values, linearly interpolated.
+// Casts here are bounded by construction: a position in [0, len - 1].
+#[allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss
+)]
 pub(crate) fn quantile_sorted(sorted: &[f64], q: f64) -> f64 {
     match sorted.len() {
         0 => f64::NAN,

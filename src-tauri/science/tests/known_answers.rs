@@ -164,7 +164,7 @@ fn flow_channels_by_direction() {
     for (challenge, skill, want) in cases {
         match flow_channel(&history, Rating { challenge, skill }) {
             FlowReading::Channel { channel, .. } => {
-                assert_eq!(channel, want, "c={challenge} s={skill}")
+                assert_eq!(channel, want, "c={challenge} s={skill}");
             }
             other => panic!("expected a channel, got {other:?}"),
         }

@@ -1,6 +1,12 @@
 //! Property tests: no panic and no NaN or infinity in any output, whatever the input (empty,
 //! constant, huge, negative, unsorted, duplicate x, NaN).
-#![allow(clippy::unwrap_used)]
+// Generated test data: small, non-negative counters, so the narrowing casts cannot lose a value.
+#![allow(
+    clippy::unwrap_used,
+    clippy::cast_possible_truncation,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss
+)]
 
 use asymptote_science::curves::{
     ChartOptions, CurveFit, Direction, FitOptions, PhysicalRange, Point, Refusal, Units, explain,

@@ -58,7 +58,7 @@ fn too_few_points() {
         })
     );
     // Invalid points do not count.
-    let mut with_nan = four.clone();
+    let mut with_nan = four;
     with_nan.push(Point::new(f64::NAN, 1.0));
     assert!(matches!(
         fit_learning_curve(&with_nan, &lower()),

@@ -1,7 +1,14 @@
 //! The heavy user's journal the benchmarks share: ten years (2016–2025) of 10 challenges,
 //! 4 practice sessions a day with coach feedback and notes (14,600 sessions), a reflection
 //! every day (every other one shared), a weekly autonomy check-in and 5 purposes.
-#![allow(clippy::unwrap_used, dead_code)]
+// Generated test data: small, non-negative counters, so the narrowing casts cannot lose a value.
+#![allow(
+    clippy::unwrap_used,
+    dead_code,
+    clippy::cast_possible_truncation,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss
+)]
 
 use asymptote_core::*;
 use chrono::{Duration, TimeZone};

@@ -449,11 +449,10 @@ fn summarize(p: &Progress, target_rate: f64) -> ProgressSummary {
         higher_is_better: p.higher_is_better,
         points,
         refusal: if curve.is_none() {
-            Some(
-                p.refusal
-                    .as_ref()
-                    .map_or_else(|| "no curve could be fitted".to_string(), |r| r.to_string()),
-            )
+            Some(p.refusal.as_ref().map_or_else(
+                || "no curve could be fitted".to_string(),
+                ToString::to_string,
+            ))
         } else {
             None
         },

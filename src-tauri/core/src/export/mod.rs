@@ -290,7 +290,7 @@ impl Bundle {
                 ));
             }
         }
-        match value.get("version").and_then(|v| v.as_u64()) {
+        match value.get("version").and_then(serde_json::Value::as_u64) {
             Some(v) if v == u64::from(BUNDLE_VERSION) => {}
             Some(v) if v > u64::from(BUNDLE_VERSION) => {
                 return Err(Error::invalid(format!(

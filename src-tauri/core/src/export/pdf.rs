@@ -172,6 +172,12 @@ impl Layout {
         self.y -= h;
     }
 
+    // Casts here are bounded by construction: chart coordinates in [0, 1] scaled to a page: far inside f32.
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_possible_wrap,
+        clippy::cast_sign_loss
+    )]
     fn chart(&mut self, chart: &Chart) {
         let (w, h) = (400.0_f32, 190.0_f32);
         let (l, bm) = (MARGIN + 44.0, 34.0);
@@ -264,6 +270,12 @@ impl Layout {
     }
 }
 
+// Casts here are bounded by construction: object numbers of a brief of a few pages.
+#[allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss
+)]
 pub(crate) fn render(b: &Bundle) -> Vec<u8> {
     let blocks = outline(b);
     let mut lay = Layout::new();

@@ -110,7 +110,7 @@ impl Preview {
                 day,
                 title: one_line(&title),
                 private,
-            })
+            });
         };
         for p in &b.purposes {
             push(

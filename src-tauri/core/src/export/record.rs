@@ -76,8 +76,8 @@ impl Journal {
                     rec.from.to_string(),
                     rec.to.to_string(),
                     ids,
-                    rec.agenda_questions as i64,
-                    rec.bytes as i64,
+                    i64::try_from(rec.agenda_questions).unwrap_or(i64::MAX),
+                    i64::try_from(rec.bytes).unwrap_or(i64::MAX),
                     rec.sha256,
                 ],
             )?;

@@ -775,6 +775,12 @@ fn the_pdf_brief_embeds_subsets_of_its_own_fonts() {
 }
 
 #[test]
+// Casts here are bounded by construction: page coordinates of a rendered page.
+#[allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss
+)]
 fn characters_the_font_lacks_show_a_visible_replacement() {
     let b = many_scripts();
     let bytes = Format::Pdf.render(&b).unwrap();
@@ -935,7 +941,7 @@ proptest! {
         let keys = MemoryKeyStore::new();
         let mut j = Journal::create(&dir.path().join("j"), CreateOptions::keyring(), &keys).unwrap().journal;
         let p = j.add_purpose(NewPurpose { title: title.clone(), when: at("2026-05-01", 8), ..Default::default() }).unwrap();
-        let c = j.add_challenge(NewChallenge { skill: title.clone(), purpose_ids: vec![p.meta.id], when: at("2026-05-01", 9), ..Default::default() }).unwrap();
+        let c = j.add_challenge(NewChallenge { skill: title, purpose_ids: vec![p.meta.id], when: at("2026-05-01", 9), ..Default::default() }).unwrap();
         for (i, y) in perf.iter().enumerate() {
             j.add_session(NewSession {
                 challenge_id: Some(c.meta.id),

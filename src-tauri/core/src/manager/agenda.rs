@@ -231,7 +231,7 @@ impl Journal {
                 (AgendaKind::Note, _) => a.notes.push(item),
                 (_, true) => {
                     if include_closed {
-                        a.closed.push(item)
+                        a.closed.push(item);
                     }
                 }
                 (AgendaKind::Point, false) => a.points.push(item),

@@ -140,7 +140,7 @@ fn new_meta(when: Option<chrono::DateTime<chrono::FixedOffset>>, private: bool) 
     let now = now_ms();
     Meta {
         id: Id::new(),
-        when: when.map(When::from_local).unwrap_or_else(When::now),
+        when: when.map_or_else(When::now, When::from_local),
         created_at: now,
         updated_at: now,
         private,
@@ -336,6 +336,8 @@ impl Links {
         items: &mut [T],
         set: impl FnMut(&mut T, Vec<Id>),
     ) -> Result<()> {
+        // A closure, not `Cols::read`: the path is not general over the row's lifetimes.
+        #[allow(clippy::redundant_closure_for_method_calls)]
         self.children().fill(conn, items, |c| c.read(), set)
     }
 

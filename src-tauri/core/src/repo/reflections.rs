@@ -134,6 +134,8 @@ impl Stored for Reflection {
     }
 
     fn read_children(conn: &Connection, items: &mut [Self]) -> Result<()> {
+        // A closure, not `Cols::read`: the path is not general over the row's lifetimes.
+        #[allow(clippy::redundant_closure_for_method_calls)]
         TAGS.fill(conn, items, |c| c.read(), |r, tags| r.tags = tags)?;
         SESSIONS.fill(conn, items, |r, ids| r.session_ids = ids)?;
         CHALLENGES.fill(conn, items, |r, ids| r.challenge_ids = ids)?;

@@ -38,6 +38,12 @@ impl Units {
 
 /// A number rounded as a person would say it: 42, 6.1, 0.93, 1.2e6.
 #[must_use]
+// Casts here are bounded by construction: a digit count of a finite number below 1: 1 to ~300.
+#[allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss
+)]
 pub(crate) fn number(v: f64) -> String {
     if !v.is_finite() {
         return "an unknown amount".to_owned();

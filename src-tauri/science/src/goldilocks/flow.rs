@@ -97,6 +97,12 @@ fn mean_sd(values: &[f64]) -> (f64, f64) {
 
 /// The channel of `current` given the person's `history` (non-finite ratings are ignored).
 #[must_use]
+// Casts here are bounded by construction: an angle in [0, 360) divided by 45: 0 to 8.
+#[allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss
+)]
 pub fn flow_channel(history: &[Rating], current: Rating) -> FlowReading {
     if !(current.challenge.is_finite() && current.skill.is_finite()) {
         return FlowReading::InvalidRating;

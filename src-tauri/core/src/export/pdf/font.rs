@@ -236,6 +236,12 @@ impl Font {
     }
 
     /// Writes the font's objects into `pdf` as `type0`, taking ids from `next`.
+    // Casts here are bounded by construction: a subset font program of a few KiB.
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_possible_wrap,
+        clippy::cast_sign_loss
+    )]
     pub(super) fn write(&self, pdf: &mut Pdf, type0: Ref, next: &mut i32) {
         let mut alloc = || {
             let r = Ref::new(*next);
