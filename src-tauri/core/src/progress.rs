@@ -233,16 +233,33 @@ impl Journal {
     }
 }
 
-/// Exports: progress from the given sessions only (oldest first), so that a session the
-/// person keeps private never shapes a curve they share.
+/// The self-ratings of `sessions`: the norm a flow reading is taken against.
+pub(crate) fn ratings_of<'a>(
+    sessions: impl IntoIterator<Item = &'a crate::domain::Session>,
+) -> Vec<Rating> {
+    sessions
+        .into_iter()
+        .filter_map(|s| match (s.data.challenge_rating, s.data.skill_rating) {
+            (Some(challenge), Some(skill)) => Some(Rating {
+                challenge: f64::from(challenge),
+                skill: f64::from(skill),
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Exports: progress from the given sessions only (oldest first), with the flow reading
+/// taken against `history` (the ratings of the sessions the export may draw on), so a
+/// session the person keeps private, or one after the period, shapes nothing they share:
+/// neither the curve nor the words.
 impl Journal {
     pub(crate) fn progress_from_sessions(
-        &self,
         c: Challenge,
         sessions: &[&crate::domain::Session],
         axis: Option<PracticeAxis>,
+        history: &[Rating],
     ) -> Result<Progress> {
-        let history = self.flow_history()?;
         let mut last_ratings = None;
         let rows = sessions
             .iter()
@@ -271,7 +288,7 @@ impl Journal {
                 last_ratings,
             },
             axis,
-            &history,
+            history,
         ))
     }
 }

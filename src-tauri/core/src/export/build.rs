@@ -194,22 +194,34 @@ impl Journal {
             }
         }
         let relevant_ids = relevant_challenges(all, sel);
+        let taken: Vec<&crate::domain::Challenge> = all_challenges
+            .iter()
+            .filter(|c| {
+                let id = c.meta.id;
+                !excluded.contains(&id)
+                    && (picked.contains(&id)
+                        || (!c.meta.private
+                            && sel.sections.challenges_and_progress
+                            && relevant_ids.contains(&id)))
+            })
+            .collect();
+        // The norm for the flow reading: the ratings of the sessions this bundle draws on.
+        let history = crate::progress::ratings_of(
+            taken
+                .iter()
+                .filter_map(|c| by_challenge.get(&c.meta.id))
+                .flatten()
+                .copied(),
+        );
 
         let mut challenges = Vec::new();
-        for c in all_challenges.iter().cloned() {
+        for c in taken.into_iter().cloned() {
             let id = c.meta.id;
-            let relevant = relevant_ids.contains(&id);
-            let take = !excluded.contains(&id)
-                && (picked.contains(&id)
-                    || (!c.meta.private && sel.sections.challenges_and_progress && relevant));
-            if !take {
-                continue;
-            }
             let c_target = c.target_rate;
             let mine = by_challenge.remove(&id).unwrap_or_default();
             let progress = if fit {
                 summarize(
-                    &self.progress_from_sessions(c.clone(), &mine, None)?,
+                    &Journal::progress_from_sessions(c.clone(), &mine, None, &history)?,
                     c_target,
                 )
             } else {

@@ -969,3 +969,85 @@ proptest! {
         }
     }
 }
+
+/// The flow reading a bundle words is taken against the ratings the bundle draws on: a
+/// private challenge's sessions and sessions after the period must not move it.
+#[test]
+fn private_and_later_ratings_do_not_shape_the_shared_flow_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let keys = MemoryKeyStore::new();
+    let mut j = Journal::create(&dir.path().join("j"), CreateOptions::keyring(), &keys)
+        .unwrap()
+        .journal;
+    let shared = j
+        .add_challenge(NewChallenge {
+            skill: "Code review".into(),
+            when: at("2026-03-01", 9),
+            ..Default::default()
+        })
+        .unwrap()
+        .meta
+        .id;
+    let session = |challenge: Id, day: &str, c: u8, s: u8, private: bool| NewSession {
+        challenge_id: Some(challenge),
+        data: SessionData {
+            attempts: Some(10),
+            successes: Some(8),
+            challenge_rating: Some(c),
+            skill_rating: Some(s),
+            ..Default::default()
+        },
+        private,
+        when: at(day, 12),
+    };
+    for i in 0..12u8 {
+        let (c, s) = if i == 11 {
+            (7, 3)
+        } else {
+            (4 + i % 3, 4 + (i + 1) % 3)
+        };
+        j.add_session(session(
+            shared,
+            &format!("2026-03-{:02}", i + 2),
+            c,
+            s,
+            false,
+        ))
+        .unwrap();
+    }
+    let words = |j: &Journal| {
+        let b = j
+            .build_bundle(&Selection::new(d("2026-03-01"), d("2026-03-31")))
+            .unwrap();
+        assert_eq!(b.challenges.len(), 1);
+        b.challenges[0].progress.goldilocks.evidence.clone()
+    };
+    let before = words(&j);
+    assert!(
+        before.iter().any(|w| w.contains("channel")),
+        "the fixture must give a flow reading: {before:?}"
+    );
+    let hidden = j
+        .add_challenge(NewChallenge {
+            skill: "Private worry".into(),
+            private: true,
+            when: at("2026-03-01", 9),
+            ..Default::default()
+        })
+        .unwrap()
+        .meta
+        .id;
+    for i in 0..30u8 {
+        let day = format!("2026-03-{:02}", i + 1);
+        j.add_session(session(hidden, &day, 10, 1, false)).unwrap();
+        j.add_session(session(
+            shared,
+            &format!("2026-04-{:02}", i + 1),
+            10,
+            1,
+            false,
+        ))
+        .unwrap();
+    }
+    assert_eq!(words(&j), before);
+}
