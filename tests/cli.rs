@@ -811,3 +811,36 @@ fn progress_says_plainly_when_the_data_cannot_support_a_curve() {
         .then_some(())
         .unwrap();
 }
+#[test]
+fn negative_numbers_are_values_not_options() {
+    let w = World::with_journal();
+    let c = w
+        .asym(&[
+            "--json",
+            "challenge",
+            "add",
+            "--skill",
+            "Debt",
+            "--difficulty",
+            "-2",
+        ])
+        .ok()
+        .id();
+    let s = w
+        .asym(&[
+            "--json",
+            "session",
+            "add",
+            "--challenge",
+            &c,
+            "--performance",
+            "-1",
+            "--difficulty",
+            "-1.5",
+        ])
+        .ok()
+        .json();
+    assert_eq!(s["performance"], -1.0);
+    assert_eq!(s["difficulty"], -1.5);
+}
+
