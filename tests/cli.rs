@@ -812,6 +812,60 @@ fn progress_says_plainly_when_the_data_cannot_support_a_curve() {
         .unwrap();
 }
 #[test]
+fn a_bus_without_a_working_secret_service_fails_in_seconds_not_minutes() {
+    let mut w = World::new();
+    // A session bus on which the Secret Service's name starts a program that never answers.
+    let services = w.root.path().join("services");
+    std::fs::create_dir(&services).unwrap();
+    std::fs::write(
+        services.join("org.freedesktop.secrets.service"),
+        "[D-BUS Service]\nName=org.freedesktop.secrets\nExec=/bin/sleep 30\n",
+    )
+    .unwrap();
+    let conf = w.root.path().join("bus.conf");
+    std::fs::write(
+        &conf,
+        format!(
+            r#"<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN" "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig><type>session</type><listen>unix:tmpdir={tmp}</listen><auth>EXTERNAL</auth>
+<servicedir>{svc}</servicedir>
+<policy context="default"><allow send_destination="*" eavesdrop="true"/><allow eavesdrop="true"/><allow own="*"/></policy></busconfig>"#,
+            tmp = w.tmp().display(),
+            svc = services.display()
+        ),
+    )
+    .unwrap();
+    let mut bus = std::process::Command::new("dbus-daemon")
+        .arg(format!("--config-file={}", conf.display()))
+        .args(["--nofork", "--print-address=1"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut address = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(bus.stdout.take().unwrap()),
+        &mut address,
+    )
+    .unwrap();
+    w.extra_env.push((
+        "DBUS_SESSION_BUS_ADDRESS".into(),
+        address.trim().to_string(),
+    ));
+    let started = std::time::Instant::now();
+    let r = w.asym(&["init"]);
+    let took = started.elapsed();
+    let _ = bus.kill();
+    let _ = bus.wait();
+    assert!(took.as_secs() < 15, "asym waited {took:?} for the keyring");
+    let r = r.fails_with(13, "did not answer");
+    assert!(r.stderr.contains("--passphrase"), "{}", r.stderr);
+    assert!(
+        !w.data.join("journal.meta.json").exists(),
+        "nothing created"
+    );
+}
+
+#[test]
 fn negative_numbers_are_values_not_options() {
     let w = World::with_journal();
     let c = w
