@@ -58,7 +58,7 @@ pub enum Error {
     )]
     BadRecoveryKey(String),
 
-    #[error("The journal's settings file {path} is unreadable ({1}). Nothing was changed; restore it from a backup.", path = .0.display())]
+    #[error("The journal's key envelope {path} is damaged or unreadable ({1}). Nothing was changed; restore it from a backup.", path = .0.display())]
     BadMetadata(PathBuf, String),
 
     #[error(

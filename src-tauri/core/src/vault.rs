@@ -85,6 +85,18 @@ pub(crate) struct JournalMeta {
     pub recovery: Wrapped,
 }
 
+/// The largest Argon2id costs an envelope may ask for: far above what [`KdfParams`]
+/// writes, far below what would hang an open (a tampered `t` of four billion).
+const MAX_KDF: KdfParams = KdfParams {
+    m_kib: 1024 * 1024,
+    t: 64,
+    p: 16,
+};
+
+fn damaged(why: &str) -> Error {
+    Error::BadMetadata(PathBuf::from(META_FILE), why.into())
+}
+
 impl JournalMeta {
     pub(crate) fn path(dir: &Path) -> PathBuf {
         dir.join(META_FILE)
@@ -198,8 +210,16 @@ fn check_mac(key: &DbKey, journal_id: &str) -> Hmac<Sha256> {
 }
 
 fn derive_kek(pass: &Passphrase, salt: &[u8], p: KdfParams) -> Result<Zeroizing<[u8; KEY_LEN]>> {
-    let params = argon2::Params::new(p.m_kib, p.t, p.p, Some(KEY_LEN))
-        .map_err(|e| Error::invalid(format!("Bad key-derivation parameters ({e}).")))?;
+    if p.m_kib > MAX_KDF.m_kib || p.t > MAX_KDF.t || p.p > MAX_KDF.p {
+        return Err(damaged(
+            "its key-derivation costs are beyond any this app writes",
+        ));
+    }
+    let params = argon2::Params::new(p.m_kib, p.t, p.p, Some(KEY_LEN)).map_err(|e| {
+        damaged(&format!(
+            "its key-derivation parameters are not valid ({e})"
+        ))
+    })?;
     let argon = argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params);
     let mut out = Zeroizing::new([0u8; KEY_LEN]);
     argon
@@ -330,5 +350,54 @@ mod tests {
         let text = serde_json::to_string(&meta).unwrap();
         assert!(!text.contains(&hex::encode(key.expose_bytes_dangerously())));
         assert!(!text.contains(&hex::encode(rk.bytes_dangerously())));
+    }
+
+    #[test]
+    fn kdf_parameters_beyond_the_caps_are_a_damaged_envelope_not_a_hang() {
+        let key = DbKey::generate().unwrap();
+        let rk = RecoveryKey::generate().unwrap();
+        let pass = Passphrase::new("correct horse".into());
+        let meta = JournalMeta::new(
+            "j1".into(),
+            &key,
+            KeyMode::Passphrase,
+            Some((&pass, fast())),
+            &rk,
+        )
+        .unwrap();
+        let tampered = [
+            KdfParams {
+                m_kib: 64,
+                t: 4_000_000_000,
+                p: 1,
+            },
+            KdfParams {
+                m_kib: u32::MAX,
+                t: 1,
+                p: 1,
+            },
+            KdfParams {
+                m_kib: 64 * 1024,
+                t: 3,
+                p: 255,
+            },
+        ];
+        for params in tampered {
+            let mut m = meta.clone();
+            if let Some(pw) = m.passphrase.as_mut() {
+                pw.params = params;
+            }
+            let (tx, rx) = std::sync::mpsc::channel();
+            std::thread::spawn(move || {
+                let r = m.unwrap_with_passphrase(&Passphrase::new("correct horse".into()));
+                let _ = tx.send(r.map(|_| ()).map_err(|e| (e.kind(), e.to_string())));
+            });
+            let got = rx
+                .recv_timeout(std::time::Duration::from_secs(5))
+                .unwrap_or_else(|_| panic!("{params:?}: the open hung"));
+            let (kind, msg) = got.expect_err("refused");
+            assert_eq!(kind, "bad_metadata", "{params:?}: {msg}");
+            assert!(msg.contains("damaged"), "{params:?}: {msg}");
+        }
     }
 }
