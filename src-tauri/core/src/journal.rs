@@ -198,7 +198,7 @@ impl Journal {
     pub fn open(dir: &Path, unlock: Unlock, keys: &dyn KeyStore) -> Result<Journal> {
         Self::precheck(dir)?;
         let meta = JournalMeta::load(dir)?;
-        let key = Self::key_for(&meta, unlock, keys)?;
+        let key = Self::key_for(&meta, unlock, keys, &dir.join(DB_FILE))?;
         let mut conn = store::open_connection(&dir.join(DB_FILE), &key, false)?;
         store::migrate(&mut conn)?;
         Ok(Journal {
@@ -237,15 +237,27 @@ impl Journal {
         })
     }
 
-    fn key_for(meta: &JournalMeta, unlock: Unlock, keys: &dyn KeyStore) -> Result<DbKey> {
+    fn key_for(
+        meta: &JournalMeta,
+        unlock: Unlock,
+        keys: &dyn KeyStore,
+        db: &Path,
+    ) -> Result<DbKey> {
         match unlock {
             Unlock::Keyring => {
                 if meta.key_mode == KeyMode::Passphrase {
                     return Err(Error::PassphraseNeeded);
                 }
                 let key = keys.get(&meta.keyring_account())?;
-                meta.check(&key)?;
-                Ok(key)
+                match meta.check(&key) {
+                    // The database opens with it: the key is right and the envelope's
+                    // check value is what changed.
+                    Err(Error::WrongKey) if store::key_opens(db, &key) => Err(Error::BadMetadata(
+                        JournalMeta::path(db.parent().unwrap_or(db)),
+                        "its key check does not match the key that opens the journal".into(),
+                    )),
+                    other => other.map(|()| key),
+                }
             }
             Unlock::Passphrase(p) => {
                 if meta.key_mode == KeyMode::Keyring {

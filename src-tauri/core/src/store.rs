@@ -64,6 +64,32 @@ pub(crate) fn open_connection(path: &Path, key: &DbKey, create: bool) -> Result<
     Ok(conn)
 }
 
+
+/// Whether `key` opens the database at `path` (read-only, writing nothing): the
+/// database itself vouches for a key when the envelope's check value disagrees.
+pub(crate) fn key_opens(path: &Path, key: &DbKey) -> bool {
+    let Ok(conn) = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    ) else {
+        return false;
+    };
+    let lit = key.sqlcipher_literal_dangerously();
+    let keyed = conn
+        .execute_batch(&format!(
+            "PRAGMA cipher_log_level = NONE; PRAGMA key = \"{}\";",
+            lit.as_str()
+        ))
+        .is_ok();
+    drop(lit);
+    keyed
+        && conn
+            .query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+                r.get::<_, i64>(0)
+            })
+            .is_ok()
+}
+
 /// Brings the schema up to [`SCHEMA_VERSION`].
 pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
     let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;

@@ -83,6 +83,13 @@ pub(crate) struct JournalMeta {
     pub key_check: String,
     pub passphrase: Option<PassphraseWrap>,
     pub recovery: Wrapped,
+    /// SHA-256 of the envelope written without this field. It needs no key, so an edited
+    /// journal id (which names the keyring entry) or check value reads as a damaged
+    /// envelope, not as a missing or wrong key. It detects damage, not forgery: the key
+    /// check value and the AEAD of each wrap guard the key itself. Envelopes written
+    /// before it have none and are read as before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checksum: Option<String>,
 }
 
 /// The largest Argon2id costs an envelope may ask for: far above what [`KdfParams`]
@@ -115,6 +122,14 @@ impl JournalMeta {
         if meta.format > META_FORMAT {
             return Err(Error::TooNew(meta.format));
         }
+        if let Some(sum) = &meta.checksum
+            && *sum != meta.digest()?
+        {
+            return Err(Error::BadMetadata(
+                path,
+                "its contents no longer match its checksum".into(),
+            ));
+        }
         if meta.key_mode == KeyMode::Passphrase && meta.passphrase.is_none() {
             return Err(Error::BadMetadata(
                 path,
@@ -124,10 +139,21 @@ impl JournalMeta {
         Ok(meta)
     }
 
+    /// The SHA-256 of the envelope without its checksum, hex.
+    fn digest(&self) -> Result<String> {
+        use sha2::Digest;
+        let mut bare = self.clone();
+        bare.checksum = None;
+        let bytes = serde_json::to_vec(&bare).map_err(|e| damaged(&e.to_string()))?;
+        Ok(hex::encode(Sha256::digest(bytes)))
+    }
+
     /// Writes the file atomically: a temporary file, fsync, then rename.
     pub(crate) fn save_new(&self, dir: &Path) -> Result<()> {
         let path = Self::path(dir);
-        let text = serde_json::to_string_pretty(self)
+        let mut sealed = self.clone();
+        sealed.checksum = Some(self.digest()?);
+        let text = serde_json::to_string_pretty(&sealed)
             .map_err(|e| Error::BadMetadata(path.clone(), e.to_string()))?;
         crate::fsutil::write_atomic(&path, text.as_bytes())
     }
@@ -146,15 +172,24 @@ impl JournalMeta {
             .map_err(|_| Error::BadMetadata(PathBuf::from(META_FILE), "salt is not hex".into()))?;
         let kek = derive_kek(pass, &salt, pw.params)?;
         let key = unwrap(&kek, &pw.wrapped, &self.aad("passphrase"))?;
-        self.check(&key)?;
+        self.check_unwrapped(&key)?;
         Ok(key)
     }
 
     pub(crate) fn unwrap_with_recovery(&self, rk: &RecoveryKey) -> Result<DbKey> {
         let kek = Zeroizing::new(*rk.bytes_dangerously());
         let key = unwrap(&kek, &self.recovery, &self.aad("recovery"))?;
-        self.check(&key)?;
+        self.check_unwrapped(&key)?;
         Ok(key)
+    }
+
+    /// The check of a key the envelope's AEAD has just vouched for: a mismatch is a
+    /// damaged check value, not a wrong key.
+    fn check_unwrapped(&self, key: &DbKey) -> Result<()> {
+        self.check(key).map_err(|e| match e {
+            Error::WrongKey => damaged("its key check does not match the key it holds"),
+            other => other,
+        })
     }
 
     fn aad(&self, label: &str) -> Vec<u8> {
@@ -180,6 +215,7 @@ impl JournalMeta {
                 nonce: String::new(),
                 ciphertext: String::new(),
             },
+            checksum: None,
         };
         meta.key_check = hex::encode(check_mac(key, &meta.journal_id).finalize().into_bytes());
         let rk = Zeroizing::new(*recovery.bytes_dangerously());

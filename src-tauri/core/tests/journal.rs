@@ -549,3 +549,59 @@ fn progress_refuses_flat_and_worsening_data() {
         2
     );
 }
+
+/// Rewrites one field of a journal's key envelope, as a hand edit or a flipped bit would.
+fn edit_envelope(dir: &std::path::Path, field: &str, edit: impl FnOnce(&str) -> String) {
+    let path = dir.join("journal.meta.json");
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let old = v[field].as_str().unwrap().to_string();
+    v[field] = edit(&old).into();
+    std::fs::write(&path, serde_json::to_string_pretty(&v).unwrap()).unwrap();
+}
+
+fn flip_last_hex(s: &str) -> String {
+    let mut c: Vec<char> = s.chars().collect();
+    let last = c.last_mut().unwrap();
+    *last = if *last == '0' { '1' } else { '0' };
+    c.into_iter().collect()
+}
+
+#[test]
+fn an_edited_key_envelope_reads_as_damaged_not_as_a_wrong_or_missing_key() {
+    for field in ["key_check", "journal_id"] {
+        for passphrase in [false, true] {
+            let dir = tempfile::tempdir().unwrap();
+            let j = dir.path().join("j");
+            let keys = MemoryKeyStore::new();
+            let opts = if passphrase {
+                let mut o = CreateOptions::passphrase(Passphrase::new("correct horse".into()));
+                o.kdf = KdfParams {
+                    m_kib: 64,
+                    t: 1,
+                    p: 1,
+                };
+                o
+            } else {
+                CreateOptions::keyring()
+            };
+            drop(Journal::create(&j, opts, &keys).unwrap());
+            edit_envelope(&j, field, flip_last_hex);
+            let unlock = if passphrase {
+                Unlock::Passphrase(Passphrase::new("correct horse".into()))
+            } else {
+                Unlock::Keyring
+            };
+            let e = Journal::open(&j, unlock, &keys).unwrap_err();
+            assert_eq!(
+                e.kind(),
+                "bad_metadata",
+                "{field}, passphrase {passphrase}: {e}"
+            );
+            assert!(
+                e.to_string().contains("key envelope") && e.to_string().contains("damaged"),
+                "{field}: {e}"
+            );
+        }
+    }
+}
