@@ -98,6 +98,29 @@ pub enum Error {
         "No per-user data folder is known on this system; choose the journal's folder yourself."
     )]
     NoDataDir,
+
+    #[error(
+        "The journal in {} cannot be written: its folder or file system is read-only. Nothing was changed; make it writable, or copy the journal to a writable folder and open it there.",
+        .0.display()
+    )]
+    ReadOnly(PathBuf),
+
+    #[error(
+        "The disk holding {} is full{}, so nothing was saved from this action. Free some space on it and try again.",
+        .path.display(),
+        needed_text(*.needed)
+    )]
+    DiskFull { path: PathBuf, needed: Option<u64> },
+}
+
+/// " (this action needed N more)" when the size is known.
+fn needed_text(needed: Option<u64>) -> String {
+    match needed {
+        Some(n) if n >= 1024 * 1024 => format!(" (this action needed {:.1} MB)", n as f64 / 1e6),
+        Some(n) if n >= 1024 => format!(" (this action needed {} KB)", n.div_ceil(1000)),
+        Some(n) => format!(" (this action needed {n} bytes)"),
+        None => String::new(),
+    }
 }
 
 impl Error {
@@ -122,6 +145,8 @@ impl Error {
             Error::Io(..) => "io",
             Error::Database(_) => "database",
             Error::NoDataDir => "no_data_dir",
+            Error::ReadOnly(_) => "read_only",
+            Error::DiskFull { .. } => "disk_full",
         }
     }
 
@@ -140,7 +165,23 @@ impl Error {
             Error::KeyringLocked(_) => 14,
             Error::PassphraseNeeded => 15,
             Error::TooNew(_) => 16,
+            Error::ReadOnly(_) => 17,
+            Error::DiskFull { .. } => 18,
             Error::Io(..) | Error::Database(_) | Error::NoDataDir => 1,
+        }
+    }
+
+    /// The error for a failed read or write of `path`: a full disk and a read-only file
+    /// system are said as such, anything else as the I/O error it is.
+    pub(crate) fn io(path: &std::path::Path, e: std::io::Error, needed: Option<u64>) -> Self {
+        use std::io::ErrorKind as K;
+        match e.kind() {
+            K::StorageFull | K::QuotaExceeded => Error::DiskFull {
+                path: path.parent().unwrap_or(path).to_path_buf(),
+                needed,
+            },
+            K::ReadOnlyFilesystem => Error::ReadOnly(path.parent().unwrap_or(path).to_path_buf()),
+            _ => Error::Io(path.to_path_buf(), e),
         }
     }
 
@@ -174,6 +215,20 @@ impl From<rusqlite::Error> for Error {
             )
         {
             return Error::Damaged(PathBuf::from("the data folder"));
+        }
+        if let rusqlite::Error::SqliteFailure(f, _) = &e {
+            match f.code {
+                rusqlite::ErrorCode::DiskFull => {
+                    return Error::DiskFull {
+                        path: PathBuf::from("the journal"),
+                        needed: None,
+                    };
+                }
+                rusqlite::ErrorCode::ReadOnly => {
+                    return Error::ReadOnly(PathBuf::from("the data folder"));
+                }
+                _ => {}
+            }
         }
         // Only the SQLite result code's description: never the SQL text or values.
         let msg = match &e {

@@ -605,3 +605,96 @@ fn an_edited_key_envelope_reads_as_damaged_not_as_a_wrong_or_missing_key() {
         }
     }
 }
+
+/// A small tmpfs mounted for one test and unmounted when dropped: a real full disk or a
+/// real read-only file system. Mounting needs root, which CI has; elsewhere the test fails
+/// saying so rather than passing without having run.
+struct Tmpfs(tempfile::TempDir);
+
+impl Tmpfs {
+    fn mount(size: &str) -> Tmpfs {
+        let uid = std::process::Command::new("id").arg("-u").output().unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&uid.stdout).trim(),
+            "0",
+            "this test mounts a tmpfs and needs root (CI runs as root); run it as root"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let ok = std::process::Command::new("mount")
+            .args([
+                "-t",
+                "tmpfs",
+                "-o",
+                &format!("size={size},mode=0700"),
+                "tmpfs",
+            ])
+            .arg(dir.path())
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "mount -t tmpfs failed");
+        Tmpfs(dir)
+    }
+    fn path(&self) -> &std::path::Path {
+        self.0.path()
+    }
+    fn remount(&self, opts: &str) {
+        let ok = std::process::Command::new("mount")
+            .args(["-o", &format!("remount,{opts}")])
+            .arg(self.path())
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "remount {opts} failed");
+    }
+    /// Fills the file system to the last block.
+    fn fill(&self) {
+        let _ = std::process::Command::new("dd")
+            .args(["if=/dev/zero", "bs=4096"])
+            .arg(format!("of={}", self.path().join("filler").display()))
+            .stderr(std::process::Stdio::null())
+            .status();
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount")
+            .arg(self.0.path())
+            .status();
+    }
+}
+
+#[test]
+fn a_write_on_a_full_disk_says_the_disk_is_full() {
+    let fs = Tmpfs::mount("2m");
+    let keys = MemoryKeyStore::new();
+    let mut j = Journal::create(&fs.path().join("j"), CreateOptions::keyring(), &keys)
+        .unwrap()
+        .journal;
+    fs.fill();
+    let big = "x".repeat(512 * 1024);
+    let e = j
+        .add_purpose(NewPurpose {
+            title: "big".into(),
+            why: Some(big),
+            ..Default::default()
+        })
+        .unwrap_err();
+    assert_eq!(e.kind(), "disk_full", "{e}");
+    assert!(e.to_string().contains("full"), "{e}");
+    assert!(!e.to_string().contains("Error code"), "{e}");
+}
+
+#[test]
+fn a_read_only_data_folder_is_reported_as_read_only_not_damaged() {
+    let fs = Tmpfs::mount("4m");
+    let keys = MemoryKeyStore::new();
+    let dir = fs.path().join("j");
+    drop(Journal::create(&dir, CreateOptions::keyring(), &keys).unwrap());
+    fs.remount("ro");
+    let e = Journal::open(&dir, Unlock::Keyring, &keys).unwrap_err();
+    assert_eq!(e.kind(), "read_only", "{e}");
+    assert!(e.to_string().contains("read-only"), "{e}");
+    assert!(!e.to_string().contains("damaged"), "{e}");
+}
