@@ -811,6 +811,89 @@ fn progress_says_plainly_when_the_data_cannot_support_a_curve() {
         .then_some(())
         .unwrap();
 }
+
+/// An executable shell script in the test's world.
+fn script(w: &World, name: &str, body: &str) -> std::path::PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let path = w.root.path().join(name);
+    std::fs::write(&path, format!("#!/bin/sh\n{body}")).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    path
+}
+
+fn mode(path: &std::path::Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .permissions()
+        .mode()
+        & 0o777
+}
+
+#[test]
+fn the_journal_its_envelope_its_wal_and_exports_are_private_whatever_the_umask() {
+    let w = World::with_secret_service();
+    // A permissive umask, as many desktops have; the files must not follow it.
+    let wrapper = script(&w, "umask.sh", "umask 000\nexec \"$@\"\n");
+    let asym = |args: &[&str]| {
+        let mut all = vec![
+            env!("CARGO_BIN_EXE_asym"),
+            "--data-dir",
+            w.data.to_str().unwrap(),
+        ];
+        all.extend(args);
+        let o = w.run(wrapper.to_str().unwrap(), &all, None);
+        assert!(
+            o.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    };
+    asym(&["init"]);
+    asym(&["purpose", "add", "--title", "Patients"]);
+    let out = w.tmp().join("brief.md");
+    asym(&[
+        "share",
+        "export",
+        "--from",
+        "2000-01-01",
+        "--to",
+        "2100-01-01",
+        "--agenda",
+        "a question",
+        "--format",
+        "md",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    for f in ["journal.db", "journal.meta.json"] {
+        assert_eq!(mode(&w.data.join(f)), 0o600, "{f}");
+    }
+    assert_eq!(mode(&out), 0o600, "the export");
+    // The WAL and its index exist while a connection is open: look from inside the editor.
+    let seen = w.root.path().join("modes");
+    let editor = script(
+        &w,
+        "modes.sh",
+        &format!(
+            "stat -c '%a %n' '{d}'/journal.db-wal '{d}'/journal.db-shm > '{s}'\necho text > \"$1\"\n",
+            d = w.data.display(),
+            s = seen.display()
+        ),
+    );
+    w.asym_with(
+        &["reflection", "add", "--edit"],
+        &[("EDITOR", editor.to_str().unwrap())],
+        None,
+    )
+    .ok();
+    let modes = std::fs::read_to_string(&seen).unwrap();
+    assert_eq!(modes.lines().count(), 2, "{modes}");
+    for line in modes.lines() {
+        assert!(line.starts_with("600 "), "{line}");
+    }
+}
+
 #[test]
 fn a_bus_without_a_working_secret_service_fails_in_seconds_not_minutes() {
     let mut w = World::new();

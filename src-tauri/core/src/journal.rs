@@ -166,7 +166,11 @@ impl Journal {
         let result = (|| {
             fsutil::create_private_dir(dir)?;
             meta.save_new(dir)?;
-            let mut conn = store::open_connection(&dir.join(DB_FILE), &key, true)?;
+            // Made here, 0600, before SQLite opens it: SQLite would make it 0644 less the
+            // umask, and gives its WAL and shared-memory files the database's own mode.
+            let db = dir.join(DB_FILE);
+            fsutil::create_private_file(&db).map_err(|e| Error::io(&db, e, None))?;
+            let mut conn = store::open_connection(&db, &key, true)?;
             store::migrate(&mut conn)?;
             Ok(conn)
         })();
@@ -186,6 +190,7 @@ impl Journal {
                     let _ = std::fs::remove_file(dir.join(f));
                 }
                 let _ = std::fs::remove_file(JournalMeta::path(dir));
+                fsutil::clean_stale_temps(&JournalMeta::path(dir));
                 if opts.mode == KeyMode::Keyring {
                     let _ = keys.delete(&meta.keyring_account());
                 }

@@ -665,6 +665,38 @@ impl Drop for Tmpfs {
     }
 }
 
+fn names_in(dir: &std::path::Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+#[test]
+fn init_on_a_full_disk_says_the_disk_is_full_and_leaves_nothing_behind() {
+    let fs = Tmpfs::mount("256k");
+    fs.fill();
+    let j = fs.path().join("j");
+    std::fs::create_dir(&j).unwrap_or(());
+    let e = Journal::create(&j, CreateOptions::keyring(), &MemoryKeyStore::new()).unwrap_err();
+    assert_eq!(e.kind(), "disk_full", "{e}");
+    assert!(
+        e.to_string().contains("disk") && e.to_string().contains("full"),
+        "{e}"
+    );
+    assert!(!e.to_string().contains("Error code"), "{e}");
+    assert_eq!(
+        names_in(&j),
+        Vec::<String>::new(),
+        "nothing left in the folder"
+    );
+}
+
 #[test]
 fn a_write_on_a_full_disk_says_the_disk_is_full() {
     let fs = Tmpfs::mount("2m");
