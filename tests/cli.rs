@@ -949,6 +949,41 @@ fn a_bus_without_a_working_secret_service_fails_in_seconds_not_minutes() {
 }
 
 #[test]
+fn an_editor_file_left_by_a_killed_asym_is_removed_at_the_next_start() {
+    let w = World::with_journal();
+    let canary = unique_canary("okapiquinoa");
+    let path_file = w.root.path().join("path");
+    // The editor writes the text, notes its file, then kills asym under it.
+    let editor = script(
+        &w,
+        "kill-editor.sh",
+        &format!(
+            "printf '{canary}' > \"$1\"\nprintf '%s' \"$1\" > '{p}'\nkill -9 $PPID\n",
+            p = path_file.display()
+        ),
+    );
+    let r = w.asym_with(
+        &["reflection", "add", "--edit"],
+        &[("EDITOR", editor.to_str().unwrap())],
+        None,
+    );
+    assert_eq!(r.code, -1, "killed: {}", r.stderr);
+    let left = std::path::PathBuf::from(std::fs::read_to_string(&path_file).unwrap());
+    assert!(
+        left.exists(),
+        "the kill left {} (the case this test is about)",
+        left.display()
+    );
+    let r = w.asym(&["today"]).ok();
+    assert!(!left.exists(), "{} is still there", left.display());
+    assert!(
+        r.stderr.contains("/dev/shm"),
+        "the cleanup is said: {}",
+        r.stderr
+    );
+}
+
+#[test]
 fn negative_numbers_are_values_not_options() {
     let w = World::with_journal();
     let c = w

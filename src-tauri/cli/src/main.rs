@@ -25,6 +25,7 @@ fn main() -> ExitCode {
         );
     }));
     let cli = args::Cli::parse();
+    input::remove_orphaned_editor_files();
     let json = cli.json;
     match std::panic::catch_unwind(move || cmd::run(cli)) {
         Ok(Ok(())) => ExitCode::SUCCESS,

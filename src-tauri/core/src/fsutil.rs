@@ -129,6 +129,56 @@ mod unnamed {
         }
     }
 }
+
+/// Removes files in `dir` named `PREFIX` + `PID` + `-…` whose process no longer runs and
+/// which belong to this user: what a process that was killed left behind (the CLI's
+/// `$EDITOR` files in `/dev/shm`). Returns how many were removed.
+pub fn remove_orphans(dir: &Path, prefix: &str) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    #[cfg(unix)]
+    let me = {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata("/proc/self").map(|m| m.uid()).ok()
+    };
+    let mut removed = 0;
+    for e in entries.flatten() {
+        let fname = e.file_name().to_string_lossy().into_owned();
+        let Some(rest) = fname.strip_prefix(prefix) else {
+            continue;
+        };
+        let Some(Ok(pid)) = rest.split('-').next().map(str::parse::<u32>) else {
+            continue;
+        };
+        if pid == std::process::id() || process_runs(pid) {
+            continue;
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            let Ok(m) = e.metadata() else { continue };
+            if me != Some(m.uid()) || !m.is_file() {
+                continue;
+            }
+        }
+        if std::fs::remove_file(e.path()).is_ok() {
+            removed += 1;
+        }
+    }
+    removed
+}
+
+/// Whether process `pid` runs (Linux: its `/proc` entry). Where that cannot be told, it
+/// is taken to run, so nothing of a live process is removed.
+fn process_runs(pid: u32) -> bool {
+    if Path::new("/proc/self").exists() {
+        Path::new(&format!("/proc/{pid}")).exists()
+    } else {
+        true
+    }
+}
+
 /// Creates `dir` (and parents) readable only by the person, where the OS allows.
 pub fn create_private_dir(dir: &Path) -> Result<()> {
     let io = |e| Error::Io(dir.to_path_buf(), e);
@@ -225,5 +275,21 @@ mod tests {
             let mode = std::fs::metadata(&target).unwrap().permissions().mode() & 0o777;
             assert_eq!(mode, 0o600);
         }
+    }
+
+    #[test]
+    fn orphans_of_dead_processes_are_removed_and_live_ones_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        // A pid far above any pid_max is no running process.
+        let dead = dir.path().join("asym-4294967000-abc.md");
+        let live = dir
+            .path()
+            .join(format!("asym-{}-def.md", std::process::id()));
+        let other = dir.path().join("asym-notapid.md");
+        for f in [&dead, &live, &other] {
+            std::fs::write(f, b"x").unwrap();
+        }
+        assert_eq!(remove_orphans(dir.path(), "asym-"), 1);
+        assert!(!dead.exists() && live.exists() && other.exists());
     }
 }

@@ -35,7 +35,7 @@ pub use asymptote_science as science;
 pub use domain::*;
 pub use drafts::Draft;
 pub use error::{Error, ErrorReport, Field, Result};
-pub use fsutil::write_atomic;
+pub use fsutil::{remove_orphans, write_atomic};
 pub use journal::{CreateOptions, Created, ItemCounts, Journal, Status, Unlock, default_data_dir};
 pub use keystore::{KeyStore, MemoryKeyStore, NoKeyStore, OsKeyring, SERVICE as KEYRING_SERVICE};
 pub use progress::{Calibration, PracticeAxis, Progress};
