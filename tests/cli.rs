@@ -984,6 +984,37 @@ fn an_editor_file_left_by_a_killed_asym_is_removed_at_the_next_start() {
 }
 
 #[test]
+fn core_dumps_are_off_while_asym_runs() {
+    let w = World::with_journal();
+    let limits = w.root.path().join("limits");
+    let editor = script(
+        &w,
+        "limits.sh",
+        &format!(
+            "cat /proc/$PPID/limits > '{}'\necho text > \"$1\"\n",
+            limits.display()
+        ),
+    );
+    let wrapper = script(&w, "ulimit.sh", "ulimit -c unlimited\nexec \"$@\"\n");
+    let mut c = w.command(wrapper.to_str().unwrap());
+    c.args([
+        env!("CARGO_BIN_EXE_asym"),
+        "--data-dir",
+        w.data.to_str().unwrap(),
+    ])
+    .args(["reflection", "add", "--edit"])
+    .env("EDITOR", &editor);
+    assert!(c.status().unwrap().success());
+    let text = std::fs::read_to_string(&limits).unwrap();
+    let core = text
+        .lines()
+        .find(|l| l.starts_with("Max core file size"))
+        .unwrap_or_else(|| panic!("{text}"));
+    let fields: Vec<&str> = core.split_whitespace().collect();
+    assert_eq!(&fields[4..6], ["0", "0"], "{core}");
+}
+
+#[test]
 fn negative_numbers_are_values_not_options() {
     let w = World::with_journal();
     let c = w

@@ -18,6 +18,7 @@ pub mod drafts;
 pub mod error;
 pub mod export;
 mod fsutil;
+pub mod hardening;
 pub mod journal;
 pub mod keystore;
 pub mod manager;
