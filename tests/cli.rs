@@ -1047,3 +1047,22 @@ fn negative_numbers_are_values_not_options() {
     assert_eq!(s["difficulty"], -1.5);
 }
 
+#[test]
+fn a_date_past_the_year_9999_is_refused_and_nothing_is_saved() {
+    let w = World::with_journal();
+    w.asym(&[
+        "reflection",
+        "add",
+        "--text",
+        "far future",
+        "--at",
+        "+10000-01-01",
+    ])
+    .fails_with(2, "9999");
+    w.asym(&["purpose", "add", "--title", "Later", "--at", "+10000-06-01"])
+        .fails_with(2, "9999");
+    let listed = w.asym(&["--json", "reflection", "list"]).ok().json();
+    assert_eq!(listed.as_array().unwrap().len(), 0, "{listed}");
+    let r = w.asym(&["purpose", "list"]).ok();
+    assert!(r.stderr.is_empty(), "{}", r.stderr);
+}

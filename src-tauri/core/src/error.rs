@@ -111,6 +111,11 @@ pub enum Error {
         needed_text(*.needed)
     )]
     DiskFull { path: PathBuf, needed: Option<u64> },
+
+    #[error(
+        "The {kind} {id} is stored in a form this version cannot read (for example a date past the year 9999), so it cannot be shown or changed; it can still be deleted."
+    )]
+    Unreadable { kind: &'static str, id: String },
 }
 
 /// " (this action needed N more)" when the size is known.
@@ -147,6 +152,7 @@ impl Error {
             Error::NoDataDir => "no_data_dir",
             Error::ReadOnly(_) => "read_only",
             Error::DiskFull { .. } => "disk_full",
+            Error::Unreadable { .. } => "unreadable",
         }
     }
 
@@ -167,6 +173,7 @@ impl Error {
             Error::TooNew(_) => 16,
             Error::ReadOnly(_) => 17,
             Error::DiskFull { .. } => 18,
+            Error::Unreadable { .. } => 11,
             Error::Io(..) | Error::Database(_) | Error::NoDataDir => 1,
         }
     }

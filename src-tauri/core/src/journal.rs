@@ -93,6 +93,8 @@ pub struct Journal {
     /// Kept (zeroized on drop) so [`Journal::another_connection`] can open a second
     /// connection without asking for the key again; SQLCipher holds it in memory anyway.
     key: DbKey,
+    /// Rows left out of lists because they could not be read, until a host takes them.
+    pub(crate) unreadable: std::cell::RefCell<Vec<crate::repo::Unreadable>>,
 }
 
 impl std::fmt::Debug for Journal {
@@ -181,6 +183,7 @@ impl Journal {
                     dir: dir.to_path_buf(),
                     meta,
                     key,
+                    unreadable: Default::default(),
                 },
                 recovery_key: recovery,
             }),
@@ -211,6 +214,7 @@ impl Journal {
             dir: dir.to_path_buf(),
             meta,
             key,
+            unreadable: Default::default(),
         })
     }
 
@@ -239,6 +243,7 @@ impl Journal {
             dir: dir.to_path_buf(),
             meta,
             key,
+            unreadable: Default::default(),
         })
     }
 
@@ -313,6 +318,7 @@ impl Journal {
             dir: self.dir.clone(),
             meta: self.meta.clone(),
             key,
+            unreadable: Default::default(),
         })
     }
 

@@ -40,6 +40,7 @@ pub use fsutil::{remove_orphans, write_atomic};
 pub use journal::{CreateOptions, Created, ItemCounts, Journal, Status, Unlock, default_data_dir};
 pub use keystore::{KeyStore, MemoryKeyStore, NoKeyStore, OsKeyring, SERVICE as KEYRING_SERVICE};
 pub use progress::{Calibration, PracticeAxis, Progress};
+pub use repo::Unreadable;
 pub use secret::{Passphrase, RecoveryKey};
 pub use store::SCHEMA_VERSION;
 pub use vault::{KdfParams, KeyMode};
