@@ -590,9 +590,15 @@ pub(crate) fn check_rating(field: &str, v: Option<u8>, lo: u8, hi: u8) -> Result
     }
 }
 
+/// The largest magnitude a number an item holds may have: far beyond any real measure,
+/// far from the ends of `f64`, where sums and curve fits overflow.
+pub(crate) const MAX_NUMBER: f64 = 1e12;
+
 pub(crate) fn check_finite(field: &str, v: Option<f64>) -> Result<()> {
     match v {
-        Some(x) if !x.is_finite() => Err(Error::invalid(format!("The {field} must be a number."))),
+        Some(x) if !x.is_finite() || x.abs() > MAX_NUMBER => Err(Error::invalid(format!(
+            "The {field} must be a number between -1,000,000,000,000 and 1,000,000,000,000."
+        ))),
         _ => Ok(()),
     }
 }
