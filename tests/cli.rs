@@ -811,3 +811,258 @@ fn progress_says_plainly_when_the_data_cannot_support_a_curve() {
         .then_some(())
         .unwrap();
 }
+
+/// An executable shell script in the test's world.
+fn script(w: &World, name: &str, body: &str) -> std::path::PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let path = w.root.path().join(name);
+    std::fs::write(&path, format!("#!/bin/sh\n{body}")).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    path
+}
+
+fn mode(path: &std::path::Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .permissions()
+        .mode()
+        & 0o777
+}
+
+#[test]
+fn the_journal_its_envelope_its_wal_and_exports_are_private_whatever_the_umask() {
+    let w = World::with_secret_service();
+    // A permissive umask, as many desktops have; the files must not follow it.
+    let wrapper = script(&w, "umask.sh", "umask 000\nexec \"$@\"\n");
+    let asym = |args: &[&str]| {
+        let mut all = vec![
+            env!("CARGO_BIN_EXE_asym"),
+            "--data-dir",
+            w.data.to_str().unwrap(),
+        ];
+        all.extend(args);
+        let o = w.run(wrapper.to_str().unwrap(), &all, None);
+        assert!(
+            o.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    };
+    asym(&["init"]);
+    asym(&["purpose", "add", "--title", "Patients"]);
+    let out = w.tmp().join("brief.md");
+    asym(&[
+        "share",
+        "export",
+        "--from",
+        "2000-01-01",
+        "--to",
+        "2100-01-01",
+        "--agenda",
+        "a question",
+        "--format",
+        "md",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    for f in ["journal.db", "journal.meta.json"] {
+        assert_eq!(mode(&w.data.join(f)), 0o600, "{f}");
+    }
+    assert_eq!(mode(&out), 0o600, "the export");
+    // The WAL and its index exist while a connection is open: look from inside the editor.
+    let seen = w.root.path().join("modes");
+    let editor = script(
+        &w,
+        "modes.sh",
+        &format!(
+            "stat -c '%a %n' '{d}'/journal.db-wal '{d}'/journal.db-shm > '{s}'\necho text > \"$1\"\n",
+            d = w.data.display(),
+            s = seen.display()
+        ),
+    );
+    w.asym_with(
+        &["reflection", "add", "--edit"],
+        &[("EDITOR", editor.to_str().unwrap())],
+        None,
+    )
+    .ok();
+    let modes = std::fs::read_to_string(&seen).unwrap();
+    assert_eq!(modes.lines().count(), 2, "{modes}");
+    for line in modes.lines() {
+        assert!(line.starts_with("600 "), "{line}");
+    }
+}
+
+#[test]
+fn a_bus_without_a_working_secret_service_fails_in_seconds_not_minutes() {
+    let mut w = World::new();
+    // A session bus on which the Secret Service's name starts a program that never answers.
+    let services = w.root.path().join("services");
+    std::fs::create_dir(&services).unwrap();
+    std::fs::write(
+        services.join("org.freedesktop.secrets.service"),
+        "[D-BUS Service]\nName=org.freedesktop.secrets\nExec=/bin/sleep 30\n",
+    )
+    .unwrap();
+    let conf = w.root.path().join("bus.conf");
+    std::fs::write(
+        &conf,
+        format!(
+            r#"<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN" "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig><type>session</type><listen>unix:tmpdir={tmp}</listen><auth>EXTERNAL</auth>
+<servicedir>{svc}</servicedir>
+<policy context="default"><allow send_destination="*" eavesdrop="true"/><allow eavesdrop="true"/><allow own="*"/></policy></busconfig>"#,
+            tmp = w.tmp().display(),
+            svc = services.display()
+        ),
+    )
+    .unwrap();
+    let mut bus = std::process::Command::new("dbus-daemon")
+        .arg(format!("--config-file={}", conf.display()))
+        .args(["--nofork", "--print-address=1"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut address = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(bus.stdout.take().unwrap()),
+        &mut address,
+    )
+    .unwrap();
+    w.extra_env.push((
+        "DBUS_SESSION_BUS_ADDRESS".into(),
+        address.trim().to_string(),
+    ));
+    let started = std::time::Instant::now();
+    let r = w.asym(&["init"]);
+    let took = started.elapsed();
+    let _ = bus.kill();
+    let _ = bus.wait();
+    assert!(took.as_secs() < 15, "asym waited {took:?} for the keyring");
+    let r = r.fails_with(13, "did not answer");
+    assert!(r.stderr.contains("--passphrase"), "{}", r.stderr);
+    assert!(
+        !w.data.join("journal.meta.json").exists(),
+        "nothing created"
+    );
+}
+
+#[test]
+fn an_editor_file_left_by_a_killed_asym_is_removed_at_the_next_start() {
+    let w = World::with_journal();
+    let canary = unique_canary("okapiquinoa");
+    let path_file = w.root.path().join("path");
+    // The editor writes the text, notes its file, then kills asym under it.
+    let editor = script(
+        &w,
+        "kill-editor.sh",
+        &format!(
+            "printf '{canary}' > \"$1\"\nprintf '%s' \"$1\" > '{p}'\nkill -9 $PPID\n",
+            p = path_file.display()
+        ),
+    );
+    let r = w.asym_with(
+        &["reflection", "add", "--edit"],
+        &[("EDITOR", editor.to_str().unwrap())],
+        None,
+    );
+    assert_eq!(r.code, -1, "killed: {}", r.stderr);
+    let left = std::path::PathBuf::from(std::fs::read_to_string(&path_file).unwrap());
+    assert!(
+        left.exists(),
+        "the kill left {} (the case this test is about)",
+        left.display()
+    );
+    let r = w.asym(&["today"]).ok();
+    assert!(!left.exists(), "{} is still there", left.display());
+    assert!(
+        r.stderr.contains("/dev/shm"),
+        "the cleanup is said: {}",
+        r.stderr
+    );
+}
+
+#[test]
+fn core_dumps_are_off_while_asym_runs() {
+    let w = World::with_journal();
+    let limits = w.root.path().join("limits");
+    let editor = script(
+        &w,
+        "limits.sh",
+        &format!(
+            "cat /proc/$PPID/limits > '{}'\necho text > \"$1\"\n",
+            limits.display()
+        ),
+    );
+    let wrapper = script(&w, "ulimit.sh", "ulimit -c unlimited\nexec \"$@\"\n");
+    let mut c = w.command(wrapper.to_str().unwrap());
+    c.args([
+        env!("CARGO_BIN_EXE_asym"),
+        "--data-dir",
+        w.data.to_str().unwrap(),
+    ])
+    .args(["reflection", "add", "--edit"])
+    .env("EDITOR", &editor);
+    assert!(c.status().unwrap().success());
+    let text = std::fs::read_to_string(&limits).unwrap();
+    let core = text
+        .lines()
+        .find(|l| l.starts_with("Max core file size"))
+        .unwrap_or_else(|| panic!("{text}"));
+    let fields: Vec<&str> = core.split_whitespace().collect();
+    assert_eq!(&fields[4..6], ["0", "0"], "{core}");
+}
+
+#[test]
+fn negative_numbers_are_values_not_options() {
+    let w = World::with_journal();
+    let c = w
+        .asym(&[
+            "--json",
+            "challenge",
+            "add",
+            "--skill",
+            "Debt",
+            "--difficulty",
+            "-2",
+        ])
+        .ok()
+        .id();
+    let s = w
+        .asym(&[
+            "--json",
+            "session",
+            "add",
+            "--challenge",
+            &c,
+            "--performance",
+            "-1",
+            "--difficulty",
+            "-1.5",
+        ])
+        .ok()
+        .json();
+    assert_eq!(s["performance"], -1.0);
+    assert_eq!(s["difficulty"], -1.5);
+}
+
+#[test]
+fn a_date_past_the_year_9999_is_refused_and_nothing_is_saved() {
+    let w = World::with_journal();
+    w.asym(&[
+        "reflection",
+        "add",
+        "--text",
+        "far future",
+        "--at",
+        "+10000-01-01",
+    ])
+    .fails_with(2, "9999");
+    w.asym(&["purpose", "add", "--title", "Later", "--at", "+10000-06-01"])
+        .fails_with(2, "9999");
+    let listed = w.asym(&["--json", "reflection", "list"]).ok().json();
+    assert_eq!(listed.as_array().unwrap().len(), 0, "{listed}");
+    let r = w.asym(&["purpose", "list"]).ok();
+    assert!(r.stderr.is_empty(), "{}", r.stderr);
+}

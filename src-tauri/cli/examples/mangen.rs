@@ -59,7 +59,7 @@ No such item, or an ambiguous id.
 Wrong key.
 .TP
 .B 11
-Damaged file.
+Damaged file, key envelope or stored item.
 .TP
 .B 12
 The key is missing from the keyring (\fBasym unlock \-\-recovery\-key\fR puts it back).
@@ -75,6 +75,12 @@ A passphrase is needed.
 .TP
 .B 16
 The journal was written by a newer version.
+.TP
+.B 17
+The data folder is read-only.
+.TP
+.B 18
+The disk is full.
 .SH ENVIRONMENT
 .TP
 .B ASYMPTOTE_DATA_DIR

@@ -207,10 +207,10 @@ pub struct ChallengeFields {
     #[arg(long)]
     pub higher_is_better: bool,
     /// The current difficulty level (a number; higher is harder).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub difficulty: Option<f64>,
     /// The target success rate, 0–1 (default 0.85).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub target: Option<f64>,
     /// active, paused or done.
     #[arg(long)]
@@ -251,23 +251,23 @@ pub struct SessionFields {
     #[arg(long)]
     pub challenge: Option<String>,
     /// Minutes practised.
-    #[arg(long, value_name = "MIN")]
+    #[arg(long, value_name = "MIN", allow_negative_numbers = true)]
     pub duration: Option<f64>,
     /// The sub-skill in focus.
     #[arg(long)]
     pub sub_skill: Option<String>,
     /// The difficulty practised at.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub difficulty: Option<f64>,
     /// The success rate you predicted beforehand, 0–1.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub predicted: Option<f64>,
     #[arg(long)]
     pub attempts: Option<u32>,
     #[arg(long)]
     pub successes: Option<u32>,
     /// The measured performance value (in the challenge's unit).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub performance: Option<f64>,
     /// Effort, 1–10.
     #[arg(long)]

@@ -56,6 +56,14 @@ pub(crate) fn open_journal(
     })
 }
 
+/// Says, on standard error, which items the last read left out because they could not be
+/// read: the list itself still shows every item that could.
+pub(crate) fn unreadable_notes(j: &Journal) {
+    for note in j.take_unreadable() {
+        eprintln!("asym: {note}");
+    }
+}
+
 /// The working folder, against which relative paths are taken.
 pub(crate) fn cwd() -> Option<PathBuf> {
     std::env::current_dir().ok()
@@ -197,6 +205,7 @@ fn skill_lookup(j: &Journal) -> impl Fn(Id) -> Option<String> + '_ {
 fn show_day(ctx: &Ctx, date: chrono::NaiveDate) -> Result<()> {
     let j = ctx.open()?;
     let v = j.day(date)?;
+    unreadable_notes(&j);
     ctx.print(&v, || render::day(&v, skill_lookup(&j)))
 }
 
@@ -296,6 +305,7 @@ fn purpose(ctx: &Ctx, c: PurposeCmd) -> Result<()> {
         }
         PurposeCmd::List => {
             let v = j.purposes()?;
+            unreadable_notes(&j);
             ctx.print(&v, || {
                 list_text(
                     &v,
@@ -371,6 +381,7 @@ fn challenge(ctx: &Ctx, c: ChallengeCmd) -> Result<()> {
         ChallengeCmd::List { status } => {
             let status = status.as_deref().map(ChallengeStatus::parse).transpose()?;
             let v = j.challenges(status)?;
+            unreadable_notes(&j);
             ctx.print(&v, || {
                 list_text(
                     &v,
@@ -493,6 +504,7 @@ fn session(ctx: &Ctx, c: SessionCmd) -> Result<()> {
                 .map(|c| j.resolve_id(Kind::Challenge, &c))
                 .transpose()?;
             let v = j.sessions(cid)?;
+            unreadable_notes(&j);
             let skill = skill_lookup(&j);
             ctx.print(&v, || {
                 list_text(
@@ -612,6 +624,7 @@ fn reflection(ctx: &Ctx, c: ReflectionCmd) -> Result<()> {
         }
         ReflectionCmd::List => {
             let v = j.reflections()?;
+            unreadable_notes(&j);
             ctx.print(&v, || list_text(&v, "No reflections yet. Write one with `asym reflection add --text …` or `--guided`.", render::reflection_line))
         }
         ReflectionCmd::Show(a) => {
@@ -686,6 +699,7 @@ fn checkin(ctx: &Ctx, c: CheckinCmd) -> Result<()> {
         }
         CheckinCmd::List => {
             let v = j.checkins()?;
+            unreadable_notes(&j);
             ctx.print(&v, || list_text(&v, "No check-ins yet. Add one with `asym checkin add --task N --time N --technique N --team N`.", render::checkin_line))
         }
         CheckinCmd::Show(a) => {
@@ -746,6 +760,7 @@ fn audit(ctx: &Ctx, c: AuditCmd) -> Result<()> {
         }
         AuditCmd::List => {
             let v = j.audit_items()?;
+            unreadable_notes(&j);
             ctx.print(&v, || list_text(&v, "No audit items yet. Add one with `asym audit add --kind reward --description …`.", render::audit_line))
         }
         AuditCmd::Show(a) => {

@@ -101,6 +101,21 @@ pub fn text(arg: Option<String>, edit: bool, initial: Option<&str>) -> Result<Op
     }
 }
 
+/// The start of the names of the files $EDITOR edits in /dev/shm: `asym-PID-…`.
+const EDITOR_PREFIX: &str = "asym-";
+
+/// Removes the files in /dev/shm that an asym killed while $EDITOR was open left behind
+/// (they hold unsaved entry text, in memory until the machine restarts), and says so.
+pub fn remove_orphaned_editor_files() {
+    let n = asymptote_core::remove_orphans(Path::new("/dev/shm"), EDITOR_PREFIX);
+    if n > 0 {
+        let files = if n == 1 { "file" } else { "files" };
+        eprintln!(
+            "asym: removed {n} unsaved $EDITOR {files} from /dev/shm, left there when an earlier asym was stopped while editing; that text was never saved."
+        );
+    }
+}
+
 /// Opens $EDITOR (or $VISUAL, or vi) on a file in memory-backed /dev/shm.
 fn editor(initial: &str) -> Result<String> {
     let shm = Path::new("/dev/shm");
@@ -112,9 +127,11 @@ fn editor(initial: &str) -> Result<String> {
     let editor = std::env::var("VISUAL")
         .or_else(|_| std::env::var("EDITOR"))
         .unwrap_or_else(|_| "vi".into());
-    // tempfile creates the file with mode 0600 and removes it on drop.
+    // tempfile creates the file with mode 0600 and removes it on drop. The name carries
+    // our pid, so a later asym can tell a file a kill left behind (see below).
+    let prefix = format!("{EDITOR_PREFIX}{}-", std::process::id());
     let file = tempfile::Builder::new()
-        .prefix("asym-")
+        .prefix(&prefix)
         .suffix(".md")
         .tempfile_in(shm)
         .map_err(|e| Error::Io(shm.to_path_buf(), e))?;

@@ -18,6 +18,8 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    // Before anything is read: a core dump would hold the key and entry text.
+    asymptote_core::hardening::disable_core_dumps();
     // A bug must still read as a sentence, never a backtrace.
     std::panic::set_hook(Box::new(|_| {
         eprintln!(
@@ -25,6 +27,7 @@ fn main() -> ExitCode {
         );
     }));
     let cli = args::Cli::parse();
+    input::remove_orphaned_editor_files();
     let json = cli.json;
     match std::panic::catch_unwind(move || cmd::run(cli)) {
         Ok(Ok(())) => ExitCode::SUCCESS,

@@ -144,6 +144,7 @@ pub fn share(o: &Opts, c: ShareCmd) -> Result<()> {
             let j = o.open()?;
             let sel = selection(&j, &choose)?;
             let p = j.preview(&sel)?;
+            crate::cmd::unreadable_notes(&j);
             o.print(&p, || preview_text(&p, "An export would hold"))
         }
         ShareCmd::Export(a) => {
@@ -165,6 +166,8 @@ pub fn share(o: &Opts, c: ShareCmd) -> Result<()> {
                 replace: a.replace,
             };
             let done = usecase::run_export(&mut j, &OsKeyring::new(), request, cwd.as_deref())?;
+            // An item that could not be read did not leave: say which.
+            crate::cmd::unreadable_notes(&j);
             o.print(&done, || {
                 let mut s = preview_text(&done.preview, &format!("Wrote {}", done.path.display()));
                 s.push_str(&format!(

@@ -604,10 +604,89 @@ pub(crate) fn check_rating(field: &str, v: Option<u8>, lo: u8, hi: u8) -> Result
     }
 }
 
+/// The largest magnitude a number an item holds may have: far beyond any real measure,
+/// far from the ends of `f64`, where sums and curve fits overflow.
+pub(crate) const MAX_NUMBER: f64 = 1e12;
+
 pub(crate) fn check_finite(field: &str, v: Option<f64>) -> Result<()> {
     match v {
-        Some(x) if !x.is_finite() => Err(Error::invalid(format!("The {field} must be a number."))),
+        Some(x) if !x.is_finite() || x.abs() > MAX_NUMBER => Err(Error::invalid(format!(
+            "The {field} must be a number between -1,000,000,000,000 and 1,000,000,000,000."
+        ))),
         _ => Ok(()),
+    }
+}
+
+/// The first and last days an item may be dated: the years RFC 3339 can write (four
+/// digits), which the store keeps and every reader reads back.
+pub const FIRST_DAY: NaiveDate = NaiveDate::from_ymd_opt(1, 1, 1).expect("a valid date");
+pub const LAST_DAY: NaiveDate = NaiveDate::from_ymd_opt(9999, 12, 31).expect("a valid date");
+
+impl When {
+    /// Refuses an instant, or a local day, outside the years 1 to 9999.
+    pub(crate) fn validate(&self) -> Result<()> {
+        let range = FIRST_DAY..=LAST_DAY;
+        if range.contains(&self.at.date_naive()) && range.contains(&self.day) {
+            Ok(())
+        } else {
+            Err(Error::invalid(format!(
+                "The date {} is outside the range a journal keeps; give a date from {FIRST_DAY} to {LAST_DAY} (the years 1 to 9999).",
+                self.day
+            )))
+        }
+    }
+}
+
+// Each kind's rules, in one place: typed items (through the store's `clean`) and received
+// ones (through `Bundle::validate`) are held to the same.
+
+impl Purpose {
+    pub(crate) fn validate(&self) -> Result<()> {
+        self.meta.when.validate()?;
+        non_empty("purpose title", &self.title)
+    }
+}
+
+impl Challenge {
+    pub(crate) fn validate(&self) -> Result<()> {
+        self.meta.when.validate()?;
+        non_empty("challenge's skill", &self.skill)?;
+        check_target_rate(self.target_rate)?;
+        check_finite("difficulty", self.difficulty)
+    }
+}
+
+impl Session {
+    pub(crate) fn validate(&self) -> Result<()> {
+        self.meta.when.validate()?;
+        self.data.validate()
+    }
+}
+
+impl Reflection {
+    pub(crate) fn validate(&self) -> Result<()> {
+        self.meta.when.validate()?;
+        let said = |t: &Option<String>| t.as_ref().is_some_and(|t| !t.trim().is_empty());
+        if !said(&self.text) && !self.gibbs.fields().iter().any(|(_, v)| said(v)) {
+            return Err(Error::invalid(
+                "A reflection needs some text: free text or at least one answer to a prompt.",
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl Checkin {
+    pub(crate) fn validate(&self) -> Result<()> {
+        self.meta.when.validate()?;
+        self.ratings.validate()
+    }
+}
+
+impl AuditItem {
+    pub(crate) fn validate(&self) -> Result<()> {
+        self.meta.when.validate()?;
+        non_empty("audit item's description", &self.description)
     }
 }
 

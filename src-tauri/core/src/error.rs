@@ -58,7 +58,7 @@ pub enum Error {
     )]
     BadRecoveryKey(String),
 
-    #[error("The journal's settings file {path} is unreadable ({1}). Nothing was changed; restore it from a backup.", path = .0.display())]
+    #[error("The journal's key envelope {path} is damaged or unreadable ({1}). Nothing was changed; restore it from a backup.", path = .0.display())]
     BadMetadata(PathBuf, String),
 
     #[error(
@@ -98,6 +98,34 @@ pub enum Error {
         "No per-user data folder is known on this system; choose the journal's folder yourself."
     )]
     NoDataDir,
+
+    #[error(
+        "The journal in {} cannot be written: its folder or file system is read-only. Nothing was changed; make it writable, or copy the journal to a writable folder and open it there.",
+        .0.display()
+    )]
+    ReadOnly(PathBuf),
+
+    #[error(
+        "The disk holding {} is full{}, so nothing was saved from this action. Free some space on it and try again.",
+        .path.display(),
+        needed_text(*.needed)
+    )]
+    DiskFull { path: PathBuf, needed: Option<u64> },
+
+    #[error(
+        "The {kind} {id} is stored in a form this version cannot read (for example a date past the year 9999), so it cannot be shown or changed; it can still be deleted."
+    )]
+    Unreadable { kind: &'static str, id: String },
+}
+
+/// " (this action needed N more)" when the size is known.
+fn needed_text(needed: Option<u64>) -> String {
+    match needed {
+        Some(n) if n >= 1024 * 1024 => format!(" (this action needed {:.1} MB)", n as f64 / 1e6),
+        Some(n) if n >= 1024 => format!(" (this action needed {} KB)", n.div_ceil(1000)),
+        Some(n) => format!(" (this action needed {n} bytes)"),
+        None => String::new(),
+    }
 }
 
 impl Error {
@@ -122,6 +150,9 @@ impl Error {
             Error::Io(..) => "io",
             Error::Database(_) => "database",
             Error::NoDataDir => "no_data_dir",
+            Error::ReadOnly(_) => "read_only",
+            Error::DiskFull { .. } => "disk_full",
+            Error::Unreadable { .. } => "unreadable",
         }
     }
 
@@ -140,7 +171,24 @@ impl Error {
             Error::KeyringLocked(_) => 14,
             Error::PassphraseNeeded => 15,
             Error::TooNew(_) => 16,
+            Error::ReadOnly(_) => 17,
+            Error::DiskFull { .. } => 18,
+            Error::Unreadable { .. } => 11,
             Error::Io(..) | Error::Database(_) | Error::NoDataDir => 1,
+        }
+    }
+
+    /// The error for a failed read or write of `path`: a full disk and a read-only file
+    /// system are said as such, anything else as the I/O error it is.
+    pub(crate) fn io(path: &std::path::Path, e: std::io::Error, needed: Option<u64>) -> Self {
+        use std::io::ErrorKind as K;
+        match e.kind() {
+            K::StorageFull | K::QuotaExceeded => Error::DiskFull {
+                path: path.parent().unwrap_or(path).to_path_buf(),
+                needed,
+            },
+            K::ReadOnlyFilesystem => Error::ReadOnly(path.parent().unwrap_or(path).to_path_buf()),
+            _ => Error::Io(path.to_path_buf(), e),
         }
     }
 
@@ -174,6 +222,20 @@ impl From<rusqlite::Error> for Error {
             )
         {
             return Error::Damaged(PathBuf::from("the data folder"));
+        }
+        if let rusqlite::Error::SqliteFailure(f, _) = &e {
+            match f.code {
+                rusqlite::ErrorCode::DiskFull => {
+                    return Error::DiskFull {
+                        path: PathBuf::from("the journal"),
+                        needed: None,
+                    };
+                }
+                rusqlite::ErrorCode::ReadOnly => {
+                    return Error::ReadOnly(PathBuf::from("the data folder"));
+                }
+                _ => {}
+            }
         }
         // Only the SQLite result code's description: never the SQL text or values.
         let msg = match &e {

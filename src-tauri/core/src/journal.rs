@@ -93,6 +93,8 @@ pub struct Journal {
     /// Kept (zeroized on drop) so [`Journal::another_connection`] can open a second
     /// connection without asking for the key again; SQLCipher holds it in memory anyway.
     key: DbKey,
+    /// Rows left out of lists because they could not be read, until a host takes them.
+    pub(crate) unreadable: std::cell::RefCell<Vec<crate::repo::Unreadable>>,
 }
 
 impl std::fmt::Debug for Journal {
@@ -168,7 +170,11 @@ impl Journal {
         let result = (|| {
             fsutil::create_private_dir(dir)?;
             meta.save_new(dir)?;
-            let mut conn = store::open_connection(&dir.join(DB_FILE), &key, true)?;
+            // Made here, 0600, before SQLite opens it: SQLite would make it 0644 less the
+            // umask, and gives its WAL and shared-memory files the database's own mode.
+            let db = dir.join(DB_FILE);
+            fsutil::create_private_file(&db).map_err(|e| Error::io(&db, e, None))?;
+            let mut conn = store::open_connection(&db, &key, true)?;
             store::migrate(&mut conn)?;
             Ok(conn)
         })();
@@ -179,6 +185,7 @@ impl Journal {
                     dir: dir.to_path_buf(),
                     meta,
                     key,
+                    unreadable: Default::default(),
                 },
                 recovery_key: recovery,
             }),
@@ -188,6 +195,7 @@ impl Journal {
                     let _ = std::fs::remove_file(dir.join(f));
                 }
                 let _ = std::fs::remove_file(JournalMeta::path(dir));
+                fsutil::clean_stale_temps(&JournalMeta::path(dir));
                 if opts.mode == KeyMode::Keyring {
                     let _ = keys.delete(&meta.keyring_account());
                 }
@@ -200,7 +208,7 @@ impl Journal {
     pub fn open(dir: &Path, unlock: Unlock, keys: &dyn KeyStore) -> Result<Journal> {
         Self::precheck(dir)?;
         let meta = JournalMeta::load(dir)?;
-        let key = Self::key_for(&meta, unlock, keys)?;
+        let key = Self::key_for(&meta, unlock, keys, &dir.join(DB_FILE))?;
         let mut conn = store::open_connection(&dir.join(DB_FILE), &key, false)?;
         store::migrate(&mut conn)?;
         Ok(Journal {
@@ -208,6 +216,7 @@ impl Journal {
             dir: dir.to_path_buf(),
             meta,
             key,
+            unreadable: Default::default(),
         })
     }
 
@@ -236,18 +245,31 @@ impl Journal {
             dir: dir.to_path_buf(),
             meta,
             key,
+            unreadable: Default::default(),
         })
     }
 
-    fn key_for(meta: &JournalMeta, unlock: Unlock, keys: &dyn KeyStore) -> Result<DbKey> {
+    fn key_for(
+        meta: &JournalMeta,
+        unlock: Unlock,
+        keys: &dyn KeyStore,
+        db: &Path,
+    ) -> Result<DbKey> {
         match unlock {
             Unlock::Keyring => {
                 if meta.key_mode == KeyMode::Passphrase {
                     return Err(Error::PassphraseNeeded);
                 }
                 let key = keys.get(&meta.keyring_account())?;
-                meta.check(&key)?;
-                Ok(key)
+                match meta.check(&key) {
+                    // The database opens with it: the key is right and the envelope's
+                    // check value is what changed.
+                    Err(Error::WrongKey) if store::key_opens(db, &key) => Err(Error::BadMetadata(
+                        JournalMeta::path(db.parent().unwrap_or(db)),
+                        "its key check does not match the key that opens the journal".into(),
+                    )),
+                    other => other.map(|()| key),
+                }
             }
             Unlock::Passphrase(p) => {
                 if meta.key_mode == KeyMode::Keyring {
@@ -298,6 +320,7 @@ impl Journal {
             dir: self.dir.clone(),
             meta: self.meta.clone(),
             key,
+            unreadable: Default::default(),
         })
     }
 

@@ -59,10 +59,35 @@ impl OsKeyring {
         OsKeyring
     }
 
-    fn entry(account: &str) -> Result<keyring::Entry> {
-        keyring::Entry::new(SERVICE, account).map_err(map_keyring_error)
+    /// Runs `f` on the entry for `account` on a thread of its own, waiting at most
+    /// [`KEYRING_TIMEOUT`]: a session bus whose Secret Service never answers must not
+    /// hang every command. A call that times out is left to finish on its own thread.
+    fn with_entry<T: Send + 'static>(
+        account: &str,
+        f: impl FnOnce(&keyring::Entry) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let account = account.to_string();
+        let (tx, rx) = std::sync::mpsc::sync_channel(1);
+        std::thread::Builder::new()
+            .name("keyring".into())
+            .spawn(move || {
+                let r = keyring::Entry::new(SERVICE, &account)
+                    .map_err(map_keyring_error)
+                    .and_then(|e| f(&e));
+                let _ = tx.send(r);
+            })
+            .map_err(|e| Error::NoKeyring(short(&e.to_string())))?;
+        rx.recv_timeout(KEYRING_TIMEOUT).unwrap_or_else(|_| {
+            Err(Error::NoKeyring(format!(
+                "it did not answer within {} seconds",
+                KEYRING_TIMEOUT.as_secs()
+            )))
+        })
     }
 }
+
+/// How long a keyring call may take before the keyring counts as unreachable.
+pub const KEYRING_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
 fn map_keyring_error(e: keyring::Error) -> Error {
     use keyring::Error as K;
@@ -94,48 +119,44 @@ fn short(s: &str) -> String {
 
 impl KeyStore for OsKeyring {
     fn get(&self, account: &str) -> Result<DbKey> {
-        let secret = zeroize::Zeroizing::new(
-            Self::entry(account)?
-                .get_secret()
-                .map_err(map_keyring_error)?,
-        );
-        // Stored as hex text so the entry is readable by `secret-tool` and
-        // other keyring front ends without corrupting binary data.
-        let bytes = zeroize::Zeroizing::new(hex::decode(secret.as_slice()).unwrap_or_default());
-        DbKey::from_bytes(&bytes).ok_or(Error::WrongKey)
+        Self::with_entry(account, |e| {
+            let secret = zeroize::Zeroizing::new(e.get_secret().map_err(map_keyring_error)?);
+            // Stored as hex text so the entry is readable by `secret-tool` and
+            // other keyring front ends without corrupting binary data.
+            let bytes = zeroize::Zeroizing::new(hex::decode(secret.as_slice()).unwrap_or_default());
+            DbKey::from_bytes(&bytes).ok_or(Error::WrongKey)
+        })
     }
 
     fn set(&self, account: &str, key: &DbKey) -> Result<()> {
         let text = zeroize::Zeroizing::new(hex::encode(key.expose_bytes_dangerously()));
-        Self::entry(account)?
-            .set_secret(text.as_bytes())
-            .map_err(map_keyring_error)
+        Self::with_entry(account, move |e| {
+            e.set_secret(text.as_bytes()).map_err(map_keyring_error)
+        })
     }
 
     fn delete(&self, account: &str) -> Result<()> {
-        match Self::entry(account)?.delete_credential() {
+        Self::with_entry(account, |e| match e.delete_credential() {
             Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
-            Err(e) => Err(map_keyring_error(e)),
-        }
+            Err(err) => Err(map_keyring_error(err)),
+        })
     }
 
     fn get_secret(&self, account: &str) -> Result<SecretBytes> {
-        let text = zeroize::Zeroizing::new(
-            Self::entry(account)?
-                .get_secret()
-                .map_err(map_keyring_error)?,
-        );
-        let bytes = zeroize::Zeroizing::new(hex::decode(text.as_slice()).map_err(|_| {
-            Error::NoKeyring("a keyring entry of Asymptote's holds something unexpected".into())
-        })?);
-        Ok(SecretBytes(bytes))
+        Self::with_entry(account, |e| {
+            let text = zeroize::Zeroizing::new(e.get_secret().map_err(map_keyring_error)?);
+            let bytes = zeroize::Zeroizing::new(hex::decode(text.as_slice()).map_err(|_| {
+                Error::NoKeyring("a keyring entry of Asymptote's holds something unexpected".into())
+            })?);
+            Ok(SecretBytes(bytes))
+        })
     }
 
     fn set_secret(&self, account: &str, secret: &SecretBytes) -> Result<()> {
         let text = zeroize::Zeroizing::new(hex::encode(secret.expose_bytes_dangerously()));
-        Self::entry(account)?
-            .set_secret(text.as_bytes())
-            .map_err(map_keyring_error)
+        Self::with_entry(account, move |e| {
+            e.set_secret(text.as_bytes()).map_err(map_keyring_error)
+        })
     }
 }
 

@@ -39,30 +39,81 @@ pub(crate) fn open_connection(path: &Path, key: &DbKey, create: bool) -> Result<
     if create {
         flags |= OpenFlags::SQLITE_OPEN_CREATE;
     }
-    let damaged = || Error::Damaged(path.parent().unwrap_or(path).to_path_buf());
-    let conn = Connection::open_with_flags(path, flags).map_err(|_| damaged())?;
+    let dir = path.parent().unwrap_or(path);
+    // SQLCipher says "not a database" for a damaged file; a full disk or a read-only
+    // folder must not read as damage.
+    let failed = |e: rusqlite::Error| refusal(dir, path, e);
+    let conn = Connection::open_with_flags(path, flags).map_err(failed)?;
     // SQLCipher logs decryption failures to stderr by default; a person must
     // see our one sentence, not its internals.
     conn.execute_batch("PRAGMA cipher_log_level = NONE;")
-        .map_err(|_| damaged())?;
+        .map_err(failed)?;
     let lit = key.sqlcipher_literal_dangerously();
     conn.execute_batch(&format!("PRAGMA key = \"{}\";", lit.as_str()))
-        .map_err(|_| damaged())?;
+        .map_err(failed)?;
     drop(lit);
     // Prove the key (and the header) before anything can write.
     conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
         r.get::<_, i64>(0)
     })
-    .map_err(|_| damaged())?;
+    .map_err(failed)?;
     conn.execute_batch(
         "PRAGMA journal_mode = WAL;
          PRAGMA synchronous = FULL;
          PRAGMA foreign_keys = ON;
          PRAGMA temp_store = MEMORY;",
     )
-    .map_err(|_| damaged())?;
+    .map_err(failed)?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     Ok(conn)
+}
+
+/// What a failure to open `path` means: a full disk, a read-only folder or file, else a
+/// damaged file (the key was checked before).
+fn refusal(dir: &Path, path: &Path, e: rusqlite::Error) -> Error {
+    use rusqlite::ErrorCode as C;
+    let code = match &e {
+        rusqlite::Error::SqliteFailure(f, _) => Some(f.code),
+        _ => None,
+    };
+    if code == Some(C::DiskFull) {
+        return Error::DiskFull {
+            path: dir.to_path_buf(),
+            needed: None,
+        };
+    }
+    let writable = |p: &Path| rustix::fs::access(p, rustix::fs::Access::WRITE_OK).is_ok();
+    if matches!(code, Some(C::ReadOnly | C::CannotOpen | C::NotADatabase))
+        && (!writable(dir) || (path.exists() && !writable(path)))
+    {
+        return Error::ReadOnly(dir.to_path_buf());
+    }
+    Error::Damaged(dir.to_path_buf())
+}
+
+/// Whether `key` opens the database at `path` (read-only, writing nothing): the
+/// database itself vouches for a key when the envelope's check value disagrees.
+pub(crate) fn key_opens(path: &Path, key: &DbKey) -> bool {
+    let Ok(conn) = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    ) else {
+        return false;
+    };
+    let lit = key.sqlcipher_literal_dangerously();
+    let keyed = conn
+        .execute_batch(&format!(
+            "PRAGMA cipher_log_level = NONE; PRAGMA key = \"{}\";",
+            lit.as_str()
+        ))
+        .is_ok();
+    drop(lit);
+    keyed
+        && conn
+            .query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+                r.get::<_, i64>(0)
+            })
+            .is_ok()
 }
 
 /// Brings the schema up to [`SCHEMA_VERSION`].

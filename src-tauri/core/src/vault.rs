@@ -83,6 +83,25 @@ pub(crate) struct JournalMeta {
     pub key_check: String,
     pub passphrase: Option<PassphraseWrap>,
     pub recovery: Wrapped,
+    /// SHA-256 of the envelope written without this field. It needs no key, so an edited
+    /// journal id (which names the keyring entry) or check value reads as a damaged
+    /// envelope, not as a missing or wrong key. It detects damage, not forgery: the key
+    /// check value and the AEAD of each wrap guard the key itself. Envelopes written
+    /// before it have none and are read as before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checksum: Option<String>,
+}
+
+/// The largest Argon2id costs an envelope may ask for: far above what [`KdfParams`]
+/// writes, far below what would hang an open (a tampered `t` of four billion).
+const MAX_KDF: KdfParams = KdfParams {
+    m_kib: 1024 * 1024,
+    t: 64,
+    p: 16,
+};
+
+fn damaged(why: &str) -> Error {
+    Error::BadMetadata(PathBuf::from(META_FILE), why.into())
 }
 
 impl JournalMeta {
@@ -103,6 +122,14 @@ impl JournalMeta {
         if meta.format > META_FORMAT {
             return Err(Error::TooNew(meta.format));
         }
+        if let Some(sum) = &meta.checksum
+            && *sum != meta.digest()?
+        {
+            return Err(Error::BadMetadata(
+                path,
+                "its contents no longer match its checksum".into(),
+            ));
+        }
         if meta.key_mode == KeyMode::Passphrase && meta.passphrase.is_none() {
             return Err(Error::BadMetadata(
                 path,
@@ -112,10 +139,21 @@ impl JournalMeta {
         Ok(meta)
     }
 
+    /// The SHA-256 of the envelope without its checksum, hex.
+    fn digest(&self) -> Result<String> {
+        use sha2::Digest;
+        let mut bare = self.clone();
+        bare.checksum = None;
+        let bytes = serde_json::to_vec(&bare).map_err(|e| damaged(&e.to_string()))?;
+        Ok(hex::encode(Sha256::digest(bytes)))
+    }
+
     /// Writes the file atomically: a temporary file, fsync, then rename.
     pub(crate) fn save_new(&self, dir: &Path) -> Result<()> {
         let path = Self::path(dir);
-        let text = serde_json::to_string_pretty(self)
+        let mut sealed = self.clone();
+        sealed.checksum = Some(self.digest()?);
+        let text = serde_json::to_string_pretty(&sealed)
             .map_err(|e| Error::BadMetadata(path.clone(), e.to_string()))?;
         crate::fsutil::write_atomic(&path, text.as_bytes())
     }
@@ -134,15 +172,24 @@ impl JournalMeta {
             .map_err(|_| Error::BadMetadata(PathBuf::from(META_FILE), "salt is not hex".into()))?;
         let kek = derive_kek(pass, &salt, pw.params)?;
         let key = unwrap(&kek, &pw.wrapped, &self.aad("passphrase"))?;
-        self.check(&key)?;
+        self.check_unwrapped(&key)?;
         Ok(key)
     }
 
     pub(crate) fn unwrap_with_recovery(&self, rk: &RecoveryKey) -> Result<DbKey> {
         let kek = Zeroizing::new(*rk.bytes_dangerously());
         let key = unwrap(&kek, &self.recovery, &self.aad("recovery"))?;
-        self.check(&key)?;
+        self.check_unwrapped(&key)?;
         Ok(key)
+    }
+
+    /// The check of a key the envelope's AEAD has just vouched for: a mismatch is a
+    /// damaged check value, not a wrong key.
+    fn check_unwrapped(&self, key: &DbKey) -> Result<()> {
+        self.check(key).map_err(|e| match e {
+            Error::WrongKey => damaged("its key check does not match the key it holds"),
+            other => other,
+        })
     }
 
     fn aad(&self, label: &str) -> Vec<u8> {
@@ -168,6 +215,7 @@ impl JournalMeta {
                 nonce: String::new(),
                 ciphertext: String::new(),
             },
+            checksum: None,
         };
         meta.key_check = hex::encode(check_mac(key, &meta.journal_id).finalize().into_bytes());
         let rk = Zeroizing::new(*recovery.bytes_dangerously());
@@ -198,8 +246,16 @@ fn check_mac(key: &DbKey, journal_id: &str) -> Hmac<Sha256> {
 }
 
 fn derive_kek(pass: &Passphrase, salt: &[u8], p: KdfParams) -> Result<Zeroizing<[u8; KEY_LEN]>> {
-    let params = argon2::Params::new(p.m_kib, p.t, p.p, Some(KEY_LEN))
-        .map_err(|e| Error::invalid(format!("Bad key-derivation parameters ({e}).")))?;
+    if p.m_kib > MAX_KDF.m_kib || p.t > MAX_KDF.t || p.p > MAX_KDF.p {
+        return Err(damaged(
+            "its key-derivation costs are beyond any this app writes",
+        ));
+    }
+    let params = argon2::Params::new(p.m_kib, p.t, p.p, Some(KEY_LEN)).map_err(|e| {
+        damaged(&format!(
+            "its key-derivation parameters are not valid ({e})"
+        ))
+    })?;
     let argon = argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params);
     let mut out = Zeroizing::new([0u8; KEY_LEN]);
     argon
@@ -330,5 +386,54 @@ mod tests {
         let text = serde_json::to_string(&meta).unwrap();
         assert!(!text.contains(&hex::encode(key.expose_bytes_dangerously())));
         assert!(!text.contains(&hex::encode(rk.bytes_dangerously())));
+    }
+
+    #[test]
+    fn kdf_parameters_beyond_the_caps_are_a_damaged_envelope_not_a_hang() {
+        let key = DbKey::generate().unwrap();
+        let rk = RecoveryKey::generate().unwrap();
+        let pass = Passphrase::new("correct horse".into());
+        let meta = JournalMeta::new(
+            "j1".into(),
+            &key,
+            KeyMode::Passphrase,
+            Some((&pass, fast())),
+            &rk,
+        )
+        .unwrap();
+        let tampered = [
+            KdfParams {
+                m_kib: 64,
+                t: 4_000_000_000,
+                p: 1,
+            },
+            KdfParams {
+                m_kib: u32::MAX,
+                t: 1,
+                p: 1,
+            },
+            KdfParams {
+                m_kib: 64 * 1024,
+                t: 3,
+                p: 255,
+            },
+        ];
+        for params in tampered {
+            let mut m = meta.clone();
+            if let Some(pw) = m.passphrase.as_mut() {
+                pw.params = params;
+            }
+            let (tx, rx) = std::sync::mpsc::channel();
+            std::thread::spawn(move || {
+                let r = m.unwrap_with_passphrase(&Passphrase::new("correct horse".into()));
+                let _ = tx.send(r.map(|_| ()).map_err(|e| (e.kind(), e.to_string())));
+            });
+            let got = rx
+                .recv_timeout(std::time::Duration::from_secs(5))
+                .unwrap_or_else(|_| panic!("{params:?}: the open hung"));
+            let (kind, msg) = got.expect_err("refused");
+            assert_eq!(kind, "bad_metadata", "{params:?}: {msg}");
+            assert!(msg.contains("damaged"), "{params:?}: {msg}");
+        }
     }
 }

@@ -555,3 +555,184 @@ fn progress_refuses_flat_and_worsening_data() {
         2
     );
 }
+
+/// Rewrites one field of a journal's key envelope, as a hand edit or a flipped bit would.
+fn edit_envelope(dir: &std::path::Path, field: &str, edit: impl FnOnce(&str) -> String) {
+    let path = dir.join("journal.meta.json");
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let old = v[field].as_str().unwrap().to_string();
+    v[field] = edit(&old).into();
+    std::fs::write(&path, serde_json::to_string_pretty(&v).unwrap()).unwrap();
+}
+
+fn flip_last_hex(s: &str) -> String {
+    let mut c: Vec<char> = s.chars().collect();
+    let last = c.last_mut().unwrap();
+    *last = if *last == '0' { '1' } else { '0' };
+    c.into_iter().collect()
+}
+
+#[test]
+fn an_edited_key_envelope_reads_as_damaged_not_as_a_wrong_or_missing_key() {
+    for field in ["key_check", "journal_id"] {
+        for passphrase in [false, true] {
+            let dir = tempfile::tempdir().unwrap();
+            let j = dir.path().join("j");
+            let keys = MemoryKeyStore::new();
+            let opts = if passphrase {
+                let mut o = CreateOptions::passphrase(Passphrase::new("correct horse".into()));
+                o.kdf = KdfParams {
+                    m_kib: 64,
+                    t: 1,
+                    p: 1,
+                };
+                o
+            } else {
+                CreateOptions::keyring()
+            };
+            drop(Journal::create(&j, opts, &keys).unwrap());
+            edit_envelope(&j, field, flip_last_hex);
+            let unlock = if passphrase {
+                Unlock::Passphrase(Passphrase::new("correct horse".into()))
+            } else {
+                Unlock::Keyring
+            };
+            let e = Journal::open(&j, unlock, &keys).unwrap_err();
+            assert_eq!(
+                e.kind(),
+                "bad_metadata",
+                "{field}, passphrase {passphrase}: {e}"
+            );
+            assert!(
+                e.to_string().contains("key envelope") && e.to_string().contains("damaged"),
+                "{field}: {e}"
+            );
+        }
+    }
+}
+
+/// A small tmpfs mounted for one test and unmounted when dropped: a real full disk or a
+/// real read-only file system. Mounting needs root, which CI has; elsewhere the test fails
+/// saying so rather than passing without having run.
+struct Tmpfs(tempfile::TempDir);
+
+impl Tmpfs {
+    fn mount(size: &str) -> Tmpfs {
+        let uid = std::process::Command::new("id").arg("-u").output().unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&uid.stdout).trim(),
+            "0",
+            "this test mounts a tmpfs and needs root (CI runs as root); run it as root"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let ok = std::process::Command::new("mount")
+            .args([
+                "-t",
+                "tmpfs",
+                "-o",
+                &format!("size={size},mode=0700"),
+                "tmpfs",
+            ])
+            .arg(dir.path())
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "mount -t tmpfs failed");
+        Tmpfs(dir)
+    }
+    fn path(&self) -> &std::path::Path {
+        self.0.path()
+    }
+    fn remount(&self, opts: &str) {
+        let ok = std::process::Command::new("mount")
+            .args(["-o", &format!("remount,{opts}")])
+            .arg(self.path())
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "remount {opts} failed");
+    }
+    /// Fills the file system to the last block.
+    fn fill(&self) {
+        let _ = std::process::Command::new("dd")
+            .args(["if=/dev/zero", "bs=4096"])
+            .arg(format!("of={}", self.path().join("filler").display()))
+            .stderr(std::process::Stdio::null())
+            .status();
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount")
+            .arg(self.0.path())
+            .status();
+    }
+}
+
+fn names_in(dir: &std::path::Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+#[test]
+fn init_on_a_full_disk_says_the_disk_is_full_and_leaves_nothing_behind() {
+    let fs = Tmpfs::mount("256k");
+    fs.fill();
+    let j = fs.path().join("j");
+    std::fs::create_dir(&j).unwrap_or(());
+    let e = Journal::create(&j, CreateOptions::keyring(), &MemoryKeyStore::new()).unwrap_err();
+    assert_eq!(e.kind(), "disk_full", "{e}");
+    assert!(
+        e.to_string().contains("disk") && e.to_string().contains("full"),
+        "{e}"
+    );
+    assert!(!e.to_string().contains("Error code"), "{e}");
+    assert_eq!(
+        names_in(&j),
+        Vec::<String>::new(),
+        "nothing left in the folder"
+    );
+}
+
+#[test]
+fn a_write_on_a_full_disk_says_the_disk_is_full() {
+    let fs = Tmpfs::mount("2m");
+    let keys = MemoryKeyStore::new();
+    let mut j = Journal::create(&fs.path().join("j"), CreateOptions::keyring(), &keys)
+        .unwrap()
+        .journal;
+    fs.fill();
+    let big = "x".repeat(512 * 1024);
+    let e = j
+        .add_purpose(NewPurpose {
+            title: "big".into(),
+            why: Some(big),
+            ..Default::default()
+        })
+        .unwrap_err();
+    assert_eq!(e.kind(), "disk_full", "{e}");
+    assert!(e.to_string().contains("full"), "{e}");
+    assert!(!e.to_string().contains("Error code"), "{e}");
+}
+
+#[test]
+fn a_read_only_data_folder_is_reported_as_read_only_not_damaged() {
+    let fs = Tmpfs::mount("4m");
+    let keys = MemoryKeyStore::new();
+    let dir = fs.path().join("j");
+    drop(Journal::create(&dir, CreateOptions::keyring(), &keys).unwrap());
+    fs.remount("ro");
+    let e = Journal::open(&dir, Unlock::Keyring, &keys).unwrap_err();
+    assert_eq!(e.kind(), "read_only", "{e}");
+    assert!(e.to_string().contains("read-only"), "{e}");
+    assert!(!e.to_string().contains("damaged"), "{e}");
+}

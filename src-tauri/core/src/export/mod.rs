@@ -332,6 +332,28 @@ impl Bundle {
                 "This bundle's date range ends before it starts, so it is malformed.",
             ));
         }
+        // The rules a typed item keeps, each in its one place in the domain.
+        let said = |what: &str, r: Result<()>| {
+            r.map_err(|e| Error::invalid(format!("A received {what} is not valid: {e}")))
+        };
+        for p in &self.purposes {
+            said("purpose", p.validate())?;
+        }
+        for c in &self.challenges {
+            said("challenge", c.challenge.validate())?;
+        }
+        for s in &self.sessions {
+            said("session", s.validate())?;
+        }
+        for r in &self.reflections {
+            said("reflection", r.validate())?;
+        }
+        for c in &self.checkins {
+            said("check-in", c.validate())?;
+        }
+        for a in &self.audit_items {
+            said("audit item", a.validate())?;
+        }
         Ok(())
     }
 

@@ -633,3 +633,55 @@ fn every_kind_reaches_the_timeline_as_fields_in_the_persons_own_words() {
         assert!(!out.contains(word), "{word} in {out}");
     }
 }
+
+/// A signed bundle whose items break the rules a typed item must keep is refused like a
+/// typed one would be, and nothing is stored.
+#[test]
+fn received_items_are_held_to_the_rules_of_typed_ones() {
+    let mut t = two();
+    trust_person(&mut t);
+    let json = bundle_json(&t);
+    type Edit = fn(&mut serde_json::Value);
+    let cases: [(&str, Edit, &str); 4] = [
+        (
+            "successes > attempts",
+            |b| {
+                b["sessions"][0]["attempts"] = 3.into();
+                b["sessions"][0]["successes"] = 9.into();
+            },
+            "successes cannot exceed attempts",
+        ),
+        (
+            "a duration of -1e308",
+            |b| b["sessions"][0]["duration_min"] = (-1e308).into(),
+            "duration",
+        ),
+        (
+            "a session difficulty of -1e308",
+            |b| b["sessions"][0]["difficulty"] = (-1e308).into(),
+            "difficulty",
+        ),
+        (
+            "a challenge difficulty of -1e308",
+            |b| b["challenges"][0]["challenge"]["difficulty"] = (-1e308).into(),
+            "difficulty",
+        ),
+    ];
+    for (what, edit, words) in cases {
+        let mut b: serde_json::Value = serde_json::from_str(&json).unwrap();
+        edit(&mut b);
+        let bad = serde_json::to_string(&b).unwrap();
+        let p = protect_export(&t.person, &t.keys, bad.as_bytes(), true, None).unwrap();
+        let before = counts(&t.manager);
+        let e = t
+            .manager
+            .manager_import("Ada", &p.bytes, p.signature.as_deref().unwrap(), None)
+            .expect_err(what);
+        assert!(e.to_string().contains(words), "{what}: {e}");
+        assert!(
+            e.to_string().ends_with("nothing was imported."),
+            "{what}: {e}"
+        );
+        assert_eq!(counts(&t.manager), before, "{what}: nothing stored");
+    }
+}

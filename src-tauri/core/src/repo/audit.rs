@@ -23,7 +23,7 @@ impl Stored for AuditItem {
     }
 
     fn clean(&mut self) -> Result<()> {
-        non_empty("audit item's description", &self.description)?;
+        self.validate()?;
         self.description = self.description.trim().to_string();
         self.contingency = trimmed(&self.contingency);
         self.note = trimmed(&self.note);

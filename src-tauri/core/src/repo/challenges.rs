@@ -41,9 +41,7 @@ impl Stored for Challenge {
     }
 
     fn clean(&mut self) -> Result<()> {
-        non_empty("challenge's skill", &self.skill)?;
-        check_target_rate(self.target_rate)?;
-        check_finite("difficulty", self.difficulty)?;
+        self.validate()?;
         self.skill = self.skill.trim().to_string();
         self.goal = trimmed(&self.goal);
         self.measure.name = trimmed(&self.measure.name);

@@ -21,7 +21,7 @@ impl Stored for Checkin {
     }
 
     fn clean(&mut self) -> Result<()> {
-        self.ratings.validate()?;
+        self.validate()?;
         self.note = trimmed(&self.note);
         Ok(())
     }

@@ -33,6 +33,34 @@ use crate::error::{Error, Result};
 use crate::journal::Journal;
 use crate::names;
 
+/// A stored row that could not be read back (a value no reader accepts, such as a date
+/// past the year 9999 that an older build stored), left out of the list it was in.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct Unreadable {
+    pub kind: Kind,
+    /// The row's id as stored, when even that could be read.
+    pub id: Option<String>,
+    /// The row's day as stored, when it could be read.
+    pub day: Option<String>,
+}
+
+impl std::fmt::Display for Unreadable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let kind = self.kind.as_str().replace('_', " ");
+        match &self.id {
+            Some(id) => write!(
+                f,
+                "One {kind} ({id}) is stored in a form this version cannot read, so it was left out; it can still be deleted."
+            ),
+            None => write!(
+                f,
+                "One {kind} is stored in a form this version cannot read, so it was left out."
+            ),
+        }
+    }
+}
+
 /// The bookkeeping columns every item table begins with, in this order.
 const META: [&str; 7] = [
     "id",
@@ -496,30 +524,72 @@ impl Journal {
     }
 
     /// The items of `T` that `filter` (the SQL after `FROM table`) selects, with their
-    /// children.
+    /// children. A row that cannot be read is left out and noted (see
+    /// [`Journal::take_unreadable`]), so one bad value never hides the rest of a list.
     fn rows<T: Stored>(&self, filter: &str, args: &[&dyn ToSql]) -> Result<Vec<T>> {
-        let mut stmt = self.conn.prepare_cached(&select_sql::<T>(filter))?;
-        let rows = stmt.query_map(args, |r| {
-            let mut cols = Cols::new(r);
-            let meta = cols.read_meta()?;
-            let item = T::from_row(meta, &mut cols)?;
-            debug_assert_eq!(
-                cols.next,
-                META.len() + T::COLUMNS.len(),
-                "every column read"
-            );
-            Ok(item)
-        })?;
-        let mut items = rows.collect::<rusqlite::Result<Vec<T>>>()?;
-        T::read_children(&self.conn, &mut items)?;
+        let (items, unreadable) = self.rows_or_notes::<T>(filter, args)?;
+        self.unreadable.borrow_mut().extend(unreadable);
         Ok(items)
     }
 
-    /// One item, or [`Error::NotFound`].
+    /// The readable items `filter` selects, and a note for each row that is not.
+    fn rows_or_notes<T: Stored>(
+        &self,
+        filter: &str,
+        args: &[&dyn ToSql],
+    ) -> Result<(Vec<T>, Vec<Unreadable>)> {
+        let mut stmt = self.conn.prepare_cached(&select_sql::<T>(filter))?;
+        let rows = stmt.query_map(args, |r| {
+            let mut cols = Cols::new(r);
+            let item = cols
+                .read_meta()
+                .and_then(|meta| T::from_row(meta, &mut cols));
+            Ok(match item {
+                Ok(item) => {
+                    debug_assert_eq!(
+                        cols.next,
+                        META.len() + T::COLUMNS.len(),
+                        "every column read"
+                    );
+                    Ok(item)
+                }
+                // Read as raw text, which any stored value can be.
+                Err(_) => Err(Unreadable {
+                    kind: T::KIND,
+                    id: r.get::<_, String>(0).ok(),
+                    day: r.get::<_, String>(5).ok(),
+                }),
+            })
+        })?;
+        let mut items = Vec::new();
+        let mut unreadable = Vec::new();
+        for row in rows {
+            match row? {
+                Ok(item) => items.push(item),
+                Err(note) => unreadable.push(note),
+            }
+        }
+        T::read_children(&self.conn, &mut items)?;
+        Ok((items, unreadable))
+    }
+
+    /// The notes of the rows left out of the lists read since the last call, once each.
+    /// A host shows them beside the list ("one purpose could not be read …").
+    pub fn take_unreadable(&self) -> Vec<Unreadable> {
+        std::mem::take(&mut *self.unreadable.borrow_mut())
+    }
+
+    /// One item, or [`Error::NotFound`], or [`Error::Unreadable`] when its row cannot be
+    /// read.
     fn item<T: Stored>(&self, id: Id) -> Result<T> {
-        self.rows::<T>("WHERE id = ?1", &[&id])?
-            .pop()
-            .ok_or_else(|| not_found(T::KIND, id))
+        let (mut items, unreadable) = self.rows_or_notes::<T>("WHERE id = ?1", &[&id])?;
+        if let Some(note) = unreadable.into_iter().next() {
+            return Err(Error::Unreadable {
+                kind: T::KIND.as_str(),
+                id: note.id.unwrap_or_else(|| id.to_string()),
+            });
+        }
+        items.pop().ok_or_else(|| not_found(T::KIND, id))
     }
 
     /// Every item of `T`, oldest first.

@@ -30,7 +30,7 @@ impl Stored for Purpose {
     }
 
     fn clean(&mut self) -> Result<()> {
-        non_empty("purpose title", &self.title)?;
+        self.validate()?;
         self.title = self.title.trim().to_string();
         self.whom = trimmed(&self.whom);
         self.why = trimmed(&self.why);

@@ -7,7 +7,7 @@ use rusqlite::{Connection, ToSql, Transaction, params};
 use super::search::join_text;
 use super::{Children, Cols, Links, Stored, new_meta, trimmed};
 use crate::domain::*;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::journal::Journal;
 
 pub(super) const TAGS: Children = Children {
@@ -59,6 +59,7 @@ impl Stored for Reflection {
     }
 
     fn clean(&mut self) -> Result<()> {
+        self.validate()?;
         self.text = trimmed(&self.text);
         for f in self.gibbs.fields_mut() {
             *f = trimmed(f);
@@ -72,11 +73,6 @@ impl Stored for Reflection {
         tags.sort();
         tags.dedup();
         self.tags = tags;
-        if self.text.is_none() && self.gibbs.is_empty() {
-            return Err(Error::invalid(
-                "A reflection needs some text: free text or at least one answer to a prompt.",
-            ));
-        }
         Ok(())
     }
 

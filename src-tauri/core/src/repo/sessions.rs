@@ -45,8 +45,8 @@ impl Stored for Session {
     }
 
     fn clean(&mut self) -> Result<()> {
+        self.validate()?;
         let d = &mut self.data;
-        d.validate()?;
         for text in [&mut d.sub_skill, &mut d.next_step, &mut d.notes] {
             *text = trimmed(text);
         }

@@ -268,3 +268,64 @@ fn many_rows_read_their_children_in_one_pass_exactly_as_one_by_one() {
         );
     }
 }
+
+fn purpose_at(j: &mut Journal, title: &str, when: &str) -> Result<Purpose> {
+    j.add_purpose(crate::NewPurpose {
+        title: title.into(),
+        // %Y, unlike RFC 3339, reads a five-digit year as the CLI's `--at` does.
+        when: Some(chrono::DateTime::parse_from_str(when, "%Y-%m-%dT%H:%M:%S%:z").unwrap()),
+        ..Default::default()
+    })
+}
+
+#[test]
+fn a_date_past_the_year_9999_is_refused_with_the_range_and_nothing_is_stored() {
+    let (_dir, mut j) = journal();
+    purpose_at(&mut j, "kept", "2026-03-01T09:00:00+00:00").unwrap();
+    for when in ["+10000-06-01T12:00:00+00:00", "9999-12-31T23:30:00-01:00"] {
+        let e = purpose_at(&mut j, "too late", when).expect_err(when);
+        assert_eq!(e.kind(), "invalid", "{when}: {e}");
+        assert!(e.to_string().contains("9999"), "{when}: {e}");
+    }
+    let purposes = j.purposes().unwrap();
+    assert_eq!(purposes.len(), 1, "only the first purpose was stored");
+    // The last moment of the range is fine.
+    purpose_at(&mut j, "last day", "9999-12-31T12:00:00+00:00").unwrap();
+}
+
+#[test]
+fn an_unreadable_stored_row_is_left_out_of_its_list_with_a_note() {
+    let (_dir, mut j) = journal();
+    let good = purpose_at(&mut j, "readable", "2026-03-01T09:00:00+00:00").unwrap();
+    let bad = purpose_at(&mut j, "unreadable", "2026-03-02T09:00:00+00:00").unwrap();
+    // A value no build writes any more (an older build stored the year 10000).
+    j.conn
+        .execute(
+            "UPDATE purposes SET at = '+10000-01-01T12:00:00.000Z', day = '+10000-01-01' WHERE id = ?1",
+            [bad.meta.id],
+        )
+        .unwrap();
+    let listed = j.purposes().unwrap();
+    assert_eq!(
+        listed.iter().map(|p| p.meta.id).collect::<Vec<_>>(),
+        vec![good.meta.id]
+    );
+    let notes = j.take_unreadable();
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert_eq!(notes[0].kind, Kind::Purpose);
+    assert_eq!(
+        notes[0].id.as_deref(),
+        Some(bad.meta.id.to_string().as_str())
+    );
+    assert!(
+        notes[0].to_string().contains(&bad.meta.id.to_string()),
+        "{}",
+        notes[0]
+    );
+    assert!(j.take_unreadable().is_empty(), "a note is handed over once");
+    // Showing it says it cannot be read; deleting it works.
+    let e = j.purpose(bad.meta.id).unwrap_err();
+    assert_eq!(e.kind(), "unreadable", "{e}");
+    j.delete_purpose(bad.meta.id).unwrap();
+    assert!(j.purposes().unwrap().len() == 1 && j.take_unreadable().is_empty());
+}
