@@ -209,6 +209,8 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Launch, String> 
 }
 
 fn main() {
+    // Before anything holds entry text: no core dump of this process, ever.
+    asymptote_core::hardening::disable_core_dumps();
     let started = Instant::now();
     let launch = parse_args(std::env::args().skip(1));
     let chosen = match launch {

@@ -42,7 +42,7 @@ pub(crate) fn open_connection(path: &Path, key: &DbKey, create: bool) -> Result<
     let dir = path.parent().unwrap_or(path);
     // SQLCipher says "not a database" for a damaged file; a full disk or a read-only
     // folder must not read as damage.
-    let failed = |e: rusqlite::Error| refusal(dir, path, e);
+    let failed = |e: rusqlite::Error| refusal(dir, path, &e);
     let conn = Connection::open_with_flags(path, flags).map_err(failed)?;
     // SQLCipher logs decryption failures to stderr by default; a person must
     // see our one sentence, not its internals.
@@ -70,9 +70,9 @@ pub(crate) fn open_connection(path: &Path, key: &DbKey, create: bool) -> Result<
 
 /// What a failure to open `path` means: a full disk, a read-only folder or file, else a
 /// damaged file (the key was checked before).
-fn refusal(dir: &Path, path: &Path, e: rusqlite::Error) -> Error {
+fn refusal(dir: &Path, path: &Path, e: &rusqlite::Error) -> Error {
     use rusqlite::ErrorCode as C;
-    let code = match &e {
+    let code = match e {
         rusqlite::Error::SqliteFailure(f, _) => Some(f.code),
         _ => None,
     };
@@ -82,13 +82,22 @@ fn refusal(dir: &Path, path: &Path, e: rusqlite::Error) -> Error {
             needed: None,
         };
     }
-    let writable = |p: &Path| rustix::fs::access(p, rustix::fs::Access::WRITE_OK).is_ok();
     if matches!(code, Some(C::ReadOnly | C::CannotOpen | C::NotADatabase))
         && (!writable(dir) || (path.exists() && !writable(path)))
     {
         return Error::ReadOnly(dir.to_path_buf());
     }
     Error::Damaged(dir.to_path_buf())
+}
+
+/// Whether this process may write `p` (the folder or the file).
+#[cfg(unix)]
+fn writable(p: &Path) -> bool {
+    rustix::fs::access(p, rustix::fs::Access::WRITE_OK).is_ok()
+}
+#[cfg(not(unix))]
+fn writable(p: &Path) -> bool {
+    std::fs::metadata(p).is_ok_and(|m| !m.permissions().readonly())
 }
 
 /// Whether `key` opens the database at `path` (read-only, writing nothing): the
