@@ -98,6 +98,18 @@ pub enum Error {
         "No per-user data folder is known on this system; choose the journal's folder yourself."
     )]
     NoDataDir,
+
+    /// A backup that failed verification: `.0` is its ID, `.1` what was wrong with it.
+    #[error(
+        "The backup {0} did not pass its check ({1}), so it was not kept or used; the journal itself is unchanged. Take a new backup, and check the journal if this happens again."
+    )]
+    BadBackup(String, String),
+
+    /// The journal is open elsewhere, so it cannot be switched to another file now.
+    #[error(
+        "The journal is open in another program, so it was not replaced; nothing was changed. Close the other program and try again."
+    )]
+    InUse,
 }
 
 impl Error {
@@ -122,6 +134,8 @@ impl Error {
             Error::Io(..) => "io",
             Error::Database(_) => "database",
             Error::NoDataDir => "no_data_dir",
+            Error::BadBackup(..) => "bad_backup",
+            Error::InUse => "in_use",
         }
     }
 
@@ -134,12 +148,13 @@ impl Error {
             Error::AlreadyExists(_) | Error::Exists(_) => 4,
             Error::NotFound { .. } | Error::Ambiguous { .. } => 5,
             Error::WrongKey => 10,
-            Error::Damaged(_) | Error::BadMetadata(..) => 11,
+            Error::Damaged(_) | Error::BadMetadata(..) | Error::BadBackup(..) => 11,
             Error::KeyMissing => 12,
             Error::NoKeyring(_) => 13,
             Error::KeyringLocked(_) => 14,
             Error::PassphraseNeeded => 15,
             Error::TooNew(_) => 16,
+            Error::InUse => 17,
             Error::Io(..) | Error::Database(_) | Error::NoDataDir => 1,
         }
     }

@@ -26,6 +26,7 @@ pub mod progress;
 pub mod protect;
 mod repo;
 pub mod secret;
+pub mod snapshot;
 mod store;
 pub mod usecase;
 pub mod vault;
@@ -40,5 +41,6 @@ pub use journal::{CreateOptions, Created, ItemCounts, Journal, Status, Unlock, d
 pub use keystore::{KeyStore, MemoryKeyStore, NoKeyStore, OsKeyring, SERVICE as KEYRING_SERVICE};
 pub use progress::{Calibration, PracticeAxis, Progress};
 pub use secret::{Passphrase, RecoveryKey};
+pub use snapshot::{Reason, Snapshot};
 pub use store::SCHEMA_VERSION;
 pub use vault::{KdfParams, KeyMode};
