@@ -42,6 +42,11 @@ fn hint(e: &Error) -> Option<String> {
             format!("(`{list}` shows them.)")
         }
         Error::NoDataDir => "Give one with --data-dir or ASYMPTOTE_DATA_DIR.".into(),
+        Error::Damaged(_) => {
+            "(`asym check` says what is damaged; `asym backup list` shows the backups, `asym backup restore ID` puts one back.)".into()
+        }
+        Error::BadBackup(..) => "(`asym backup list` shows the others.)".into(),
+        Error::InUse => "(Close Asymptote's window, or the other `asym`, first.)".into(),
         Error::Exists(_) => "(--replace writes over it.)".into(),
         Error::Field { field, .. } => format!("({})", option(*field)),
         _ => return None,

@@ -79,11 +79,6 @@ impl Reason {
     fn from_slug(s: &str) -> Option<Reason> {
         Self::ALL.into_iter().find(|r| r.slug() == s)
     }
-
-    /// Taken before an action that replaces or rewrites the journal.
-    pub fn is_before_action(self) -> bool {
-        !matches!(self, Reason::Daily | Reason::Manual)
-    }
 }
 
 /// One snapshot folder with a final name (so: verified when it was written).

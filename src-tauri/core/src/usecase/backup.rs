@@ -287,8 +287,10 @@ fn kept(snaps: &[(NaiveDate, Reason)], rot: Rotation, today: NaiveDate) -> Vec<b
     by(rot.daily, &|d| (d.year(), d.ordinal()));
     by(rot.weekly, &|d| (d.iso_week().year(), d.iso_week().week()));
     by(rot.monthly, &|d| (d.year(), d.month()));
-    for (i, (day, reason)) in snaps.iter().enumerate() {
-        if reason.is_before_action() && (today - *day).num_days() < i64::from(rot.daily) {
+    // Every one of the last `daily` calendar days, whatever its reason: a restore must not
+    // cost the snapshot taken before it, nor the one it put back.
+    for (i, (day, _)) in snaps.iter().enumerate() {
+        if (today - *day).num_days() < i64::from(rot.daily) {
             keep[i] = true;
         }
     }
@@ -673,24 +675,27 @@ mod tests {
     }
 
     #[test]
-    fn snapshots_before_an_action_are_kept_through_the_daily_window() {
+    fn every_snapshot_of_the_last_days_is_kept_and_older_days_keep_their_newest() {
         let today = d("2026-12-01");
-        // Three restores today, then a daily one: all four stay (same day, so the daily
-        // rule alone would keep only the newest).
+        // A restore today (the snapshot before it, and the daily one it put back), a manual
+        // one, and two from 20 November.
         let snaps = vec![
+            (today, Reason::BeforeRestore),
+            (today, Reason::Manual),
             (today, Reason::Daily),
-            (today, Reason::BeforeRestore),
-            (today, Reason::BeforeRestore),
             (d("2026-11-20"), Reason::BeforeRestore),
             (d("2026-11-20"), Reason::Daily),
         ];
         let keep = kept(&snaps, Rotation::default(), today);
-        // 20 November: outside the daily window, so only that day's newest stays.
+        // 20 November is outside the last 7 days: only that day's newest stays.
         assert_eq!(keep, vec![true, true, true, true, false]);
-        // Without the rule for actions, today's three older ones would go.
-        let plain: Vec<_> = snaps.iter().map(|(d, _)| (*d, Reason::Daily)).collect();
+        // With a one-day window, today's older ones go too.
+        let short = Rotation {
+            daily: 1,
+            ..Rotation::default()
+        };
         assert_eq!(
-            kept(&plain, Rotation::default(), today),
+            kept(&snaps, short, d("2026-12-02")),
             vec![true, false, false, true, false]
         );
     }
