@@ -16,8 +16,12 @@
 
 #[path = "../src/args.rs"]
 mod args;
+#[path = "../src/backup.rs"]
+mod backup;
 #[path = "../src/cmd.rs"]
 mod cmd;
+#[path = "../src/hint.rs"]
+mod hint;
 #[path = "../src/input.rs"]
 mod input;
 #[path = "../src/manager.rs"]

@@ -86,6 +86,23 @@ mod tests {
             sentence(&e)
         );
         assert_eq!(report(&e).message, sentence(&e));
+        // A damaged file points at the check and the backups; a busy one at closing it.
+        let e = Error::Damaged("/j".into());
+        assert!(sentence(&e).contains("asym check"), "{}", sentence(&e));
+        assert!(
+            sentence(&e).contains("asym backup restore"),
+            "{}",
+            sentence(&e)
+        );
+        let e = Error::NotFound {
+            kind: "backup",
+            id: "2026".into(),
+        };
+        assert!(
+            sentence(&e).contains("asym backup list"),
+            "{}",
+            sentence(&e)
+        );
         // Errors with no command to suggest are the core's sentence alone.
         let e = Error::WrongKey;
         assert_eq!(sentence(&e), e.to_string());

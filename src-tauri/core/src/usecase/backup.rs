@@ -347,7 +347,7 @@ fn all(j: &Journal) -> Result<Vec<(Place, Snapshot)>> {
             Err(_) => {}
         }
     }
-    out.sort_by(|a, b| b.1.taken_at.cmp(&a.1.taken_at));
+    out.sort_by_key(|(_, s)| std::cmp::Reverse(s.taken_at));
     Ok(out)
 }
 
