@@ -237,7 +237,11 @@ pub(crate) fn verify_file(
     if let Some(p) = integrity_problem(&conn) {
         return Err(p);
     }
-    if let Some(p) = fts_problem(&conn) {
+    // FTS5's check is an `INSERT` command: on read-only media (SQLite then opens the file
+    // read-only) it cannot run, and the structure check above has to do.
+    if !conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false)
+        && let Some(p) = fts_problem(&conn)
+    {
         return Err(p);
     }
     let counts = table_counts(&conn).map_err(|_| "its tables could not be counted".to_string())?;

@@ -386,3 +386,39 @@ fn check_reports_a_key_envelope_of_the_wrong_form() {
         f.sentence
     );
 }
+
+#[test]
+fn a_passphrase_journal_restores_and_opens_with_its_passphrase_after() {
+    let dir = tempfile::tempdir().unwrap();
+    let keys = NoKeyStore;
+    let pass = || Passphrase::new("a long enough passphrase".into());
+    let opts = CreateOptions {
+        mode: KeyMode::Passphrase,
+        passphrase: Some(pass()),
+        kdf: KdfParams {
+            m_kib: 64,
+            t: 1,
+            p: 1,
+        },
+    };
+    let jd = dir.path().join("j");
+    let mut j = Journal::create(&jd, opts, &keys).unwrap().journal;
+    add(&mut j, 2, "before");
+    let snap = backup::backup_now(&j).unwrap().backup.snapshot;
+    add(&mut j, 3, "after");
+    backup::restore(&mut j, &snap.id).unwrap();
+    assert_eq!(reflections(&j), 2);
+    drop(j);
+    let j = Journal::open(&jd, Unlock::Passphrase(pass()), &keys).unwrap();
+    assert_eq!(reflections(&j), 2);
+    assert_eq!(
+        Journal::open(
+            &jd,
+            Unlock::Passphrase(Passphrase::new("another passphrase".into())),
+            &keys
+        )
+        .unwrap_err()
+        .kind(),
+        "wrong_key"
+    );
+}
