@@ -422,3 +422,30 @@ fn a_passphrase_journal_restores_and_opens_with_its_passphrase_after() {
         "wrong_key"
     );
 }
+
+#[test]
+fn the_journal_takes_writes_while_a_snapshot_is_taken() {
+    let (_d, mut j, _k, _rk) = fresh();
+    add(&mut j, 300, "bulk");
+    let other = j.another_connection().unwrap();
+    let t = std::thread::spawn(move || {
+        let mut ids = Vec::new();
+        for _ in 0..3 {
+            ids.push(backup::backup_before(&other, Reason::BeforeImport).unwrap());
+        }
+        ids
+    });
+    // Writes go on meanwhile, each committed at once (none waits for the snapshots).
+    for i in 0..40 {
+        add(&mut j, 1, &format!("during {i}"));
+    }
+    let reports = t.join().unwrap();
+    assert_eq!(reflections(&j), 340);
+    for r in reports {
+        let n = r.backup.counts.unwrap().reflections;
+        assert!((300..=340).contains(&n), "{n}");
+        let v = backup::verify_backup(&j, Some(&r.backup.snapshot.id)).unwrap();
+        assert_eq!(v[0].problem, None);
+        assert_eq!(v[0].backup.counts.as_ref().unwrap().reflections, n);
+    }
+}
