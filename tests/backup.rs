@@ -224,6 +224,33 @@ fn a_backup_killed_at_any_moment_leaves_only_whole_backups() {
 }
 
 #[test]
+fn a_backup_opens_on_another_machine_with_the_recovery_key_alone() {
+    let w = World::with_secret_service();
+    let init = w.asym(&["--json", "init"]).ok().json();
+    let rk = init["recovery_key"].as_str().unwrap().to_string();
+    add(&w, "written on the old laptop");
+    let snap = w.asym(&["--json", "backup", "now"]).ok().json()["backup"]["path"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // Another machine: its own empty keyring, and a copy of the snapshot folder as its journal.
+    let other = World::with_secret_service();
+    std::fs::create_dir_all(&other.data).unwrap();
+    for f in ["journal.db", "journal.meta.json"] {
+        std::fs::copy(std::path::Path::new(&snap).join(f), other.data.join(f)).unwrap();
+    }
+    other.asym(&["today"]).fails_with(12, "recovery key");
+    let file = other.root.path().join("rk.txt");
+    std::fs::write(&file, &rk).unwrap();
+    other
+        .asym(&["unlock", "--recovery-key-file", file.to_str().unwrap()])
+        .ok();
+    assert_eq!(reflections(&other), 1);
+    let hits = other.asym(&["--json", "search", "laptop"]).ok().json();
+    assert_eq!(hits.as_array().unwrap().len(), 1);
+}
+
+#[test]
 fn one_flipped_byte_in_one_page_is_found_by_check_and_unlock() {
     let w = World::with_journal();
     let long = "a long entry that fills its page with words; ".repeat(60);
