@@ -101,7 +101,7 @@ pub enum Error {
 
     /// A backup that failed verification: `.0` is its ID, `.1` what was wrong with it.
     #[error(
-        "The backup {0} did not pass its check ({1}), so it was not kept or used; the journal itself is unchanged. Take a new backup, and check the journal if this happens again."
+        "The backup {0} did not pass its check ({1}), so it is not used; the journal itself is unchanged. Take a new backup, and check the journal if this happens again."
     )]
     BadBackup(String, String),
 

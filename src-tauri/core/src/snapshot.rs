@@ -10,11 +10,11 @@
 //!     journal.meta.json                  0600  the key envelope, copied as it was
 //! ```
 //!
-//! It is taken with SQLite's online backup API from the live connection, inside one read
+//! It is taken with SQLite's online backup API from a connection to the live journal, in one read
 //! transaction that also counts every table, into a destination keyed with the same raw
-//! key (SQLCipher refuses a backup into an unkeyed file, and one keyed differently). Each
+//! key (SQLCipher refuses a backup into an unkeyed file: STACK.md). Each
 //! snapshot is written under a hidden temporary name (`.tmp-ID-PID`), fsynced, verified
-//! ([`verify`]: opened with the key, `PRAGMA integrity_check`, the FTS5 integrity check,
+//! (`verify`: opened with the key, `PRAGMA integrity_check`, the FTS5 integrity check,
 //! every table's row count equal to the source's), and only then renamed to its ID: a
 //! folder with a final name has passed verification, and a kill leaves only a temporary
 //! folder, which the next snapshot removes.
