@@ -484,7 +484,8 @@ fn check_restorable(j: &Journal, s: &Snapshot) -> Result<TableCounts> {
 ///    shared lock (`locking_mode = EXCLUSIVE` and an open read transaction) so no other
 ///    connection can commit from here on. A kill releases the lock and leaves the old
 ///    journal, whole, in rollback mode; the next open puts it back in WAL mode.
-/// 3. Under that lock: a snapshot of the journal as it is ([`backup_before`]), and a copy
+/// 3. Under that lock: a snapshot of the journal as it is (reason `before_restore`, taken
+///    on the locked connection itself, so nothing can be committed after it), and a copy
 ///    of `journal.db` and its envelope into `replaced/<time>/` (written under a temporary
 ///    name, then renamed), which nothing ever removes.
 /// 4. With no `journal.db-wal` and no `journal.db-journal` beside it (checked, so no log
