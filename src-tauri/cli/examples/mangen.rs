@@ -16,8 +16,12 @@
 
 #[path = "../src/args.rs"]
 mod args;
+#[path = "../src/backup.rs"]
+mod backup;
 #[path = "../src/cmd.rs"]
 mod cmd;
+#[path = "../src/hint.rs"]
+mod hint;
 #[path = "../src/input.rs"]
 mod input;
 #[path = "../src/manager.rs"]
@@ -59,7 +63,7 @@ No such item, or an ambiguous id.
 Wrong key.
 .TP
 .B 11
-Damaged file, key envelope or stored item.
+Damaged file, key envelope, stored item or backup.
 .TP
 .B 12
 The key is missing from the keyring (\fBasym unlock \-\-recovery\-key\fR puts it back).
@@ -81,6 +85,9 @@ The data folder is read-only.
 .TP
 .B 18
 The disk is full.
+.TP
+.B 19
+The journal is open in another program (a restore waits for it to close).
 .SH ENVIRONMENT
 .TP
 .B ASYMPTOTE_DATA_DIR

@@ -98,6 +98,13 @@ pub enum Command {
     /// Share with your manager: choose items, preview exactly what leaves, export, and see the log.
     #[command(subcommand)]
     Share(crate::share::ShareCmd),
+    /// Verified, encrypted backups: take one now, list, verify, restore (one is taken
+    /// automatically on the first use of each day).
+    #[command(subcommand)]
+    Backup(crate::backup::BackupCmd),
+    /// Check the journal file: every page's authentication, SQLite's and the search
+    /// index's integrity, and the key envelope. Exits non-zero when anything is damaged.
+    Check,
 }
 
 /// Options every item has.

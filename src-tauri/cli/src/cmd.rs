@@ -51,6 +51,29 @@ pub(crate) fn open_journal(
     dir: &std::path::Path,
     passphrase_file: Option<&std::path::Path>,
 ) -> Result<Journal> {
+    let j = open_journal_only(dir, passphrase_file)?;
+    take_daily_backup(&j);
+    Ok(j)
+}
+
+/// The day's backup, on the first open of the day. A failure is said, and the command
+/// still runs: the journal itself is unchanged by it.
+fn take_daily_backup(j: &Journal) {
+    match usecase::backup_if_due(j) {
+        Ok(Some(r)) => crate::backup::warn_about(&r),
+        Ok(None) => {}
+        Err(e) => eprintln!(
+            "asym: today's backup was not taken: {}",
+            crate::hint::sentence(&e)
+        ),
+    }
+}
+
+/// [`open_journal`] without the day's backup (for commands that back up themselves).
+pub(crate) fn open_journal_only(
+    dir: &std::path::Path,
+    passphrase_file: Option<&std::path::Path>,
+) -> Result<Journal> {
     usecase::open_journal(dir, &OsKeyring::new(), || {
         input::passphrase(passphrase_file)
     })
@@ -111,6 +134,12 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Keys(c) => crate::manager::keys(&manager_opts(&ctx), &c),
         Command::Manager(c) => crate::manager::manager(&manager_opts(&ctx), c),
         Command::Share(c) => crate::share::share(&manager_opts(&ctx), c),
+        Command::Backup(c) => {
+            crate::backup::backup_cmd(&ctx.dir, ctx.json, ctx.passphrase_file.as_deref(), c)
+        }
+        Command::Check => {
+            crate::backup::check_cmd(&ctx.dir, ctx.json, ctx.passphrase_file.as_deref())
+        }
     }
 }
 
@@ -169,8 +198,12 @@ fn unlock(ctx: &Ctx, with_recovery: bool, file: Option<&Path>) -> Result<()> {
         let rk = input::recovery_key(file)?;
         usecase::recover_journal(&ctx.dir, &rk, &OsKeyring::new())?
     } else {
-        ctx.open()?
+        open_journal_only(&ctx.dir, ctx.passphrase_file.as_deref())?
     };
+    // Every page authenticated: a damaged file is said here, not at the first read that
+    // meets it (and before the day's backup, which could only fail on it).
+    usecase::quick_check(&journal)?;
+    take_daily_backup(&journal);
     let st = journal.status()?;
     ctx.print(&st, || {
         let i = &st.items;

@@ -42,6 +42,11 @@ fn hint(e: &Error) -> Option<String> {
             format!("(`{list}` shows them.)")
         }
         Error::NoDataDir => "Give one with --data-dir or ASYMPTOTE_DATA_DIR.".into(),
+        Error::Damaged(_) => {
+            "(`asym check` says what is damaged; `asym backup list` shows the backups, `asym backup restore ID` puts one back.)".into()
+        }
+        Error::BadBackup(..) => "(`asym backup list` shows the others.)".into(),
+        Error::InUse => "(Close Asymptote's window, or the other `asym`, first.)".into(),
         Error::Exists(_) => "(--replace writes over it.)".into(),
         Error::Field { field, .. } => format!("({})", option(*field)),
         _ => return None,
@@ -81,6 +86,23 @@ mod tests {
             sentence(&e)
         );
         assert_eq!(report(&e).message, sentence(&e));
+        // A damaged file points at the check and the backups; a busy one at closing it.
+        let e = Error::Damaged("/j".into());
+        assert!(sentence(&e).contains("asym check"), "{}", sentence(&e));
+        assert!(
+            sentence(&e).contains("asym backup restore"),
+            "{}",
+            sentence(&e)
+        );
+        let e = Error::NotFound {
+            kind: "backup",
+            id: "2026".into(),
+        };
+        assert!(
+            sentence(&e).contains("asym backup list"),
+            "{}",
+            sentence(&e)
+        );
         // Errors with no command to suggest are the core's sentence alone.
         let e = Error::WrongKey;
         assert_eq!(sentence(&e), e.to_string());

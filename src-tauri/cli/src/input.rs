@@ -239,10 +239,16 @@ pub fn feedback(spec: &str) -> Result<asymptote_core::Feedback> {
 
 /// Asks "question [y/N]" at the terminal.
 pub fn confirm(question: &str) -> Result<bool> {
+    confirm_or(
+        question,
+        "Deleting needs confirmation; add --yes when running without a terminal.",
+    )
+}
+
+/// [`confirm`], saying `without_terminal` when there is no terminal to ask at.
+pub fn confirm_or(question: &str, without_terminal: &str) -> Result<bool> {
     if !std::io::stdin().is_terminal() {
-        return Err(Error::Invalid(
-            "Deleting needs confirmation; add --yes when running without a terminal.".into(),
-        ));
+        return Err(Error::Invalid(without_terminal.into()));
     }
     eprint!("{question} [y/N] ");
     let mut line = String::new();

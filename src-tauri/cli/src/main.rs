@@ -5,6 +5,7 @@
 //! panics or backtraces. `--json` makes every read command print JSON.
 
 mod args;
+mod backup;
 mod cmd;
 mod hint;
 mod input;

@@ -116,6 +116,18 @@ pub enum Error {
         "The {kind} {id} is stored in a form this version cannot read (for example a date past the year 9999), so it cannot be shown or changed; it can still be deleted."
     )]
     Unreadable { kind: &'static str, id: String },
+
+    /// A backup that failed verification: `.0` is its ID, `.1` what was wrong with it.
+    #[error(
+        "The backup {0} did not pass its check ({1}), so it is not used; the journal itself is unchanged. Take a new backup, and check the journal if this happens again."
+    )]
+    BadBackup(String, String),
+
+    /// The journal is open elsewhere, so it cannot be switched to another file now.
+    #[error(
+        "The journal is open in another program, so it was not replaced; nothing was changed. Close the other program and try again."
+    )]
+    InUse,
 }
 
 /// " (this action needed N more)" when the size is known.
@@ -153,6 +165,8 @@ impl Error {
             Error::ReadOnly(_) => "read_only",
             Error::DiskFull { .. } => "disk_full",
             Error::Unreadable { .. } => "unreadable",
+            Error::BadBackup(..) => "bad_backup",
+            Error::InUse => "in_use",
         }
     }
 
@@ -165,7 +179,7 @@ impl Error {
             Error::AlreadyExists(_) | Error::Exists(_) => 4,
             Error::NotFound { .. } | Error::Ambiguous { .. } => 5,
             Error::WrongKey => 10,
-            Error::Damaged(_) | Error::BadMetadata(..) => 11,
+            Error::Damaged(_) | Error::BadMetadata(..) | Error::BadBackup(..) => 11,
             Error::KeyMissing => 12,
             Error::NoKeyring(_) => 13,
             Error::KeyringLocked(_) => 14,
@@ -174,6 +188,7 @@ impl Error {
             Error::ReadOnly(_) => 17,
             Error::DiskFull { .. } => 18,
             Error::Unreadable { .. } => 11,
+            Error::InUse => 19,
             Error::Io(..) | Error::Database(_) | Error::NoDataDir => 1,
         }
     }

@@ -15,6 +15,7 @@ use crate::error::{Error, Result};
 use crate::fsutil;
 use crate::keystore::KeyStore;
 use crate::secret::{DbKey, Passphrase, RecoveryKey};
+use crate::snapshot::{self, BACKUPS_DIR, Reason};
 use crate::store::{self, DB_FILE};
 use crate::vault::{JournalMeta, KdfParams, KeyMode};
 
@@ -74,7 +75,7 @@ pub struct Status {
     pub items: ItemCounts,
 }
 
-#[derive(Debug, Clone, Default, Serialize, ts_rs::TS)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[ts(export)]
 pub struct ItemCounts {
     pub purposes: i64,
@@ -209,8 +210,7 @@ impl Journal {
         Self::precheck(dir)?;
         let meta = JournalMeta::load(dir)?;
         let key = Self::key_for(&meta, unlock, keys, &dir.join(DB_FILE))?;
-        let mut conn = store::open_connection(&dir.join(DB_FILE), &key, false)?;
-        store::migrate(&mut conn)?;
+        let conn = Self::connect(dir, &key)?;
         Ok(Journal {
             conn,
             dir: dir.to_path_buf(),
@@ -237,8 +237,7 @@ impl Journal {
         let rk = RecoveryKey::parse(recovery_key)?;
         let key = meta.unwrap_with_recovery(&rk)?;
         // Prove the file opens before touching the keyring.
-        let mut conn = store::open_connection(&dir.join(DB_FILE), &key, false)?;
-        store::migrate(&mut conn)?;
+        let conn = Self::connect(dir, &key)?;
         keys.set(&meta.keyring_account(), &key)?;
         Ok(Journal {
             conn,
@@ -247,6 +246,46 @@ impl Journal {
             key,
             unreadable: Default::default(),
         })
+    }
+
+    /// Opens the database in `dir` and brings its schema up to date, taking a verified
+    /// snapshot first when a migration is due (into the journal's own backup folder).
+    pub(crate) fn connect(dir: &Path, key: &DbKey) -> Result<Connection> {
+        let mut conn = store::open_connection(&dir.join(DB_FILE), key, false)?;
+        if store::needs_migration(&conn)? {
+            snapshot::take(
+                &conn,
+                key,
+                &JournalMeta::path(dir),
+                &dir.join(BACKUPS_DIR),
+                Reason::BeforeMigration,
+            )?;
+        }
+        store::migrate(&mut conn)?;
+        Ok(conn)
+    }
+
+    /// The key envelope of the journal in `dir` and the key `unlock` gives, proven by the
+    /// key check value, without opening the database (a check looks at a file that may
+    /// not open).
+    pub(crate) fn unlock_key(
+        dir: &Path,
+        unlock: Unlock,
+        keys: &dyn KeyStore,
+    ) -> Result<(JournalMeta, DbKey)> {
+        Self::precheck(dir)?;
+        let meta = JournalMeta::load(dir)?;
+        let key = Self::key_for(&meta, unlock, keys, &dir.join(DB_FILE))?;
+        Ok((meta, key))
+    }
+
+    pub(crate) fn key(&self) -> &DbKey {
+        &self.key
+    }
+
+    /// The journal's id (also in its key envelope): tells one journal's backups apart.
+    pub fn journal_id(&self) -> &str {
+        &self.meta.journal_id
     }
 
     fn key_for(

@@ -29,6 +29,7 @@ pub mod progress;
 pub mod protect;
 mod repo;
 pub mod secret;
+pub mod snapshot;
 mod store;
 pub mod usecase;
 pub mod vault;
@@ -44,5 +45,6 @@ pub use keystore::{KeyStore, MemoryKeyStore, NoKeyStore, OsKeyring, SERVICE as K
 pub use progress::{Calibration, PracticeAxis, Progress};
 pub use repo::Unreadable;
 pub use secret::{Passphrase, RecoveryKey};
+pub use snapshot::{Reason, Snapshot};
 pub use store::SCHEMA_VERSION;
 pub use vault::{KdfParams, KeyMode};

@@ -125,6 +125,13 @@ pub(crate) fn key_opens(path: &Path, key: &DbKey) -> bool {
             .is_ok()
 }
 
+/// Whether a journal that already holds a schema is behind [`SCHEMA_VERSION`] (a new,
+/// empty file is not: there is nothing to keep).
+pub(crate) fn needs_migration(conn: &Connection) -> Result<bool> {
+    let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    Ok(current > 0 && current < SCHEMA_VERSION)
+}
+
 /// Brings the schema up to [`SCHEMA_VERSION`].
 pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
     let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;

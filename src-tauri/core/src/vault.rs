@@ -158,6 +158,27 @@ impl JournalMeta {
         crate::fsutil::write_atomic(&path, text.as_bytes())
     }
 
+    /// What is wrong with the envelope's form (hex fields of the wrong length), if anything.
+    /// The key check itself is proven by opening; a wrapped key can only be proven by its
+    /// own secret, so here its form is what can be checked.
+    pub(crate) fn shape_problem(&self) -> Option<String> {
+        let len = |h: &str| hex::decode(h).ok().map(|b| b.len());
+        if len(&self.key_check) != Some(32) {
+            return Some("its key check value is not 32 bytes of hex".into());
+        }
+        let wrapped =
+            |w: &Wrapped| len(&w.nonce) == Some(24) && len(&w.ciphertext) == Some(KEY_LEN + 16);
+        if !wrapped(&self.recovery) {
+            return Some("the key wrapped under the recovery key is not of the right form".into());
+        }
+        if let Some(p) = &self.passphrase
+            && (!wrapped(&p.wrapped) || len(&p.salt) != Some(16) || p.kdf != "argon2id-v19")
+        {
+            return Some("the key wrapped under the passphrase is not of the right form".into());
+        }
+        None
+    }
+
     pub(crate) fn check(&self, key: &DbKey) -> Result<()> {
         let expected = hex::decode(&self.key_check).map_err(|_| {
             Error::BadMetadata(PathBuf::from(META_FILE), "key check is not hex".into())

@@ -131,7 +131,11 @@ pub fn import_received(
             return Ok(ImportStep::Needs { input });
         }
     };
-    // The import checks the signature (once) before it decrypts or stores anything.
+    // A tampered or foreign file is refused before anything is written (a backup too);
+    // then a verified snapshot of the journal, before it takes in what was received.
+    journal.manager_check_signature(&request.person, &file, &sig)?;
+    crate::usecase::backup_before(journal, crate::Reason::BeforeImport)?;
+    // The import checks the signature again before it decrypts or stores anything.
     let bundle = journal.manager_import(&request.person, &file, &sig, unlock.as_ref())?;
     Ok(ImportStep::Imported { bundle })
 }

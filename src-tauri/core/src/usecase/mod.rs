@@ -7,8 +7,10 @@
 //! the [`Field`](crate::Field) at fault). Hosts word their own hints; they never restate
 //! a rule. Nothing here knows Tauri or clap.
 //!
-//! New use cases (backups, import, sync) belong here too.
+//! New use cases (sync, salvage) belong here too.
 
+pub mod backup;
+pub mod check;
 pub mod export;
 pub mod folder;
 pub mod import;
@@ -17,6 +19,8 @@ pub mod paths;
 pub mod policy;
 pub mod trust;
 
+pub use backup::{backup_before, backup_if_due, backup_now};
+pub use check::{check_journal, quick_check};
 pub use export::{Encryption, ExportPlan, ExportRequest, plan_export, run_export};
 pub use folder::{DATA_DIR_ENV, data_dir};
 pub use import::{ImportRequest, ImportStep, NeedsInput, import_received};

@@ -1,0 +1,176 @@
+//! Is the journal whole? The full check (`asym check`, the window's weekly one) and the
+//! cheap one every unlock runs.
+//!
+//! SQLCipher authenticates every page with an HMAC, so any change to the file that
+//! SQLCipher did not write — a flipped bit, a torn sector — fails that page's HMAC. The
+//! cheap check is therefore `PRAGMA cipher_integrity_check` alone (every page read and
+//! authenticated, no b-tree walk); the full check adds SQLite's `integrity_check`, FTS5's
+//! own check and the key envelope. Each finding is one sentence.
+
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::journal::{Journal, Unlock};
+use crate::keystore::KeyStore;
+use crate::secret::Passphrase;
+use crate::snapshot;
+use crate::store::DB_FILE;
+use crate::vault::KeyMode;
+
+/// What a finding is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckPart {
+    /// Every page's authentication (SQLCipher's HMAC).
+    Pages,
+    /// SQLite's own structure: tables, indexes, free pages.
+    Structure,
+    /// The full-text search index.
+    SearchIndex,
+    /// `journal.meta.json`, the key envelope.
+    KeyEnvelope,
+}
+
+/// One thing checked, and what was found, in one sentence.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct Finding {
+    pub part: CheckPart,
+    pub ok: bool,
+    pub sentence: String,
+}
+
+/// Everything checked.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct CheckReport {
+    /// Whether any finding is bad.
+    pub damaged: bool,
+    pub findings: Vec<Finding>,
+}
+
+fn finding(part: CheckPart, ok: bool, sentence: impl Into<String>) -> Finding {
+    Finding {
+        part,
+        ok,
+        sentence: sentence.into(),
+    }
+}
+
+/// Checks every page's authentication on the open connection `conn`.
+fn pages(conn: &rusqlite::Connection) -> Finding {
+    let total: Option<i64> = conn.query_row("PRAGMA page_count", [], |r| r.get(0)).ok();
+    match snapshot::damaged_pages(conn) {
+        Ok(bad) if bad.is_empty() => finding(
+            CheckPart::Pages,
+            true,
+            match total {
+                Some(n) => {
+                    format!("All {n} pages of the journal file pass their authentication check.")
+                }
+                None => "Every page of the journal file passes its authentication check.".into(),
+            },
+        ),
+        Ok(bad) => {
+            let numbers: Vec<String> = bad
+                .iter()
+                .filter_map(|line| {
+                    line.split(|c: char| !c.is_ascii_digit())
+                        .rfind(|w| !w.is_empty())
+                        .map(str::to_string)
+                })
+                .take(10)
+                .collect();
+            finding(
+                CheckPart::Pages,
+                false,
+                format!(
+                    "{} of {} pages of the journal file fail their authentication check (page{} {}): they were changed or damaged on disk, and the items stored on them cannot be read.",
+                    bad.len(),
+                    total.map_or_else(|| "its".to_string(), |n| n.to_string()),
+                    if numbers.len() == 1 { "" } else { "s" },
+                    numbers.join(", ")
+                ),
+            )
+        }
+        Err(_) => finding(
+            CheckPart::Pages,
+            false,
+            "The journal file's pages could not be read to check them: the file is damaged.",
+        ),
+    }
+}
+
+/// The cheap check an unlock runs: every page authenticated. Fails with
+/// [`Error::Damaged`] when one is not.
+pub fn quick_check(j: &Journal) -> Result<()> {
+    let f = pages(&j.conn);
+    if f.ok {
+        Ok(())
+    } else {
+        Err(Error::Damaged(j.dir().to_path_buf()))
+    }
+}
+
+/// The full check of the journal in `dir`, opened as [`super::open_journal`] opens it (the
+/// passphrase asked for only in passphrase mode). The file is not migrated or changed.
+/// Fails only when the key cannot be had (wrong, missing, or an unreadable envelope);
+/// damage is reported as findings.
+pub fn check_journal(
+    dir: &Path,
+    keys: &dyn KeyStore,
+    passphrase: impl FnOnce() -> Result<Passphrase>,
+) -> Result<CheckReport> {
+    let unlock = match Journal::key_mode(dir)? {
+        KeyMode::Keyring => Unlock::Keyring,
+        KeyMode::Passphrase => Unlock::Passphrase(passphrase()?),
+    };
+    let (meta, key) = Journal::unlock_key(dir, unlock, keys)?;
+    let mut findings = Vec::new();
+    findings.push(match meta.shape_problem() {
+        None => finding(
+            CheckPart::KeyEnvelope,
+            true,
+            "The key envelope (journal.meta.json) reads, and holds this journal's key.",
+        ),
+        Some(why) => finding(
+            CheckPart::KeyEnvelope,
+            false,
+            format!("The key envelope (journal.meta.json) is damaged: {why}."),
+        ),
+    });
+    let conn = snapshot::open_keyed(
+        &dir.join(DB_FILE),
+        &key,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE,
+    )?;
+    findings.push(pages(&conn));
+    findings.push(match snapshot::integrity_problem(&conn) {
+        None => finding(
+            CheckPart::Structure,
+            true,
+            "SQLite's integrity check finds the tables and indexes whole.",
+        ),
+        Some(p) => finding(
+            CheckPart::Structure,
+            false,
+            format!("SQLite's integrity check found {p}."),
+        ),
+    });
+    findings.push(match snapshot::fts_problem(&conn) {
+        None => finding(
+            CheckPart::SearchIndex,
+            true,
+            "The search index matches the entries.",
+        ),
+        Some(p) => finding(
+            CheckPart::SearchIndex,
+            false,
+            format!("The search index is damaged: {p}."),
+        ),
+    });
+    Ok(CheckReport {
+        damaged: findings.iter().any(|f| !f.ok),
+        findings,
+    })
+}
