@@ -15,6 +15,7 @@
 // value: that is the framework's signature, not a needless copy.
 #![allow(clippy::needless_pass_by_value)]
 
+mod backup;
 mod commands;
 mod settings;
 mod share;

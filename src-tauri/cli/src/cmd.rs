@@ -202,8 +202,16 @@ fn unlock(ctx: &Ctx, with_recovery: bool, file: Option<&Path>) -> Result<()> {
     };
     // Every page authenticated: a damaged file is said here, not at the first read that
     // meets it (and before the day's backup, which could only fail on it).
-    usecase::quick_check(&journal)?;
-    take_daily_backup(&journal);
+    let after = usecase::after_unlock(&journal);
+    if after.damage.is_some() {
+        return Err(Error::Damaged(journal.dir().to_path_buf()));
+    }
+    if let Some(r) = &after.backup {
+        crate::backup::warn_about(r);
+    }
+    if let Some(problem) = &after.backup_problem {
+        eprintln!("asym: today's backup was not taken: {problem}");
+    }
     let st = journal.status()?;
     ctx.print(&st, || {
         let i = &st.items;

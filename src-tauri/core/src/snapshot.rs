@@ -42,6 +42,7 @@ const ID_TIME: &str = "%Y%m%dT%H%M%S%.3fZ";
 
 /// Why a snapshot was taken.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum Reason {
     /// The first open of a day.
@@ -83,6 +84,7 @@ impl Reason {
 
 /// One snapshot folder with a final name (so: verified when it was written).
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Snapshot {
     /// The folder's name: its time (UTC) and reason, e.g. `20261201T143500.123Z-daily`.
     pub id: String,

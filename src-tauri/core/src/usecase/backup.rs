@@ -42,6 +42,7 @@ pub const SETTING: &str = "backup";
 /// How many snapshots are kept: the newest of each of the last `daily` days, `weekly` ISO
 /// weeks and `monthly` months.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Rotation {
     pub daily: u32,
     pub weekly: u32,
@@ -60,6 +61,7 @@ impl Default for Rotation {
 
 /// The person's backup choices.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct BackupSettings {
     #[serde(default)]
     pub rotation: Rotation,
@@ -70,6 +72,7 @@ pub struct BackupSettings {
 
 /// Which of the two places a snapshot is in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum Place {
     /// The journal's own `backups/` folder.
@@ -80,6 +83,7 @@ pub enum Place {
 
 /// A snapshot as a person sees it: when, why, where, how big, and what it holds.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct BackupInfo {
     #[serde(flatten)]
     #[ts(flatten)]
@@ -91,6 +95,7 @@ pub struct BackupInfo {
 
 /// What a second copy came to.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct SecondCopy {
     /// The folder the copies go to.
     pub folder: PathBuf,
@@ -102,6 +107,7 @@ pub struct SecondCopy {
 
 /// A snapshot just taken.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct BackupReport {
     pub backup: BackupInfo,
     /// `None` when no second location is set.
@@ -112,6 +118,7 @@ pub struct BackupReport {
 
 /// What the Settings panel shows: the last backup, the places, the choices.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct BackupOverview {
     pub last: Option<BackupInfo>,
     pub folder: PathBuf,
@@ -123,6 +130,7 @@ pub struct BackupOverview {
 
 /// A snapshot checked again, and what was wrong with it.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Verified {
     pub backup: BackupInfo,
     /// `None` when it passed.
@@ -131,6 +139,7 @@ pub struct Verified {
 
 /// What a restore would put back, to show before asking.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct RestorePreview {
     pub backup: BackupInfo,
     /// What the journal holds now.
@@ -139,6 +148,7 @@ pub struct RestorePreview {
 
 /// A restore that was done.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct RestoreReport {
     pub restored: BackupInfo,
     /// The snapshot of the journal as it was just before.
@@ -699,5 +709,43 @@ mod tests {
             kept(&snaps, short, d("2026-12-02")),
             vec![true, false, false, true, false]
         );
+    }
+}
+
+/// What a host learns right after unlocking: whether every page is whole, and what the
+/// day's backup came to.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct AfterUnlock {
+    /// One sentence when a page of the journal failed its check; no backup is taken then
+    /// (it could only fail, and the backups from before the damage are what matter).
+    pub damage: Option<String>,
+    /// The day's backup, when one was due and was taken.
+    pub backup: Option<BackupReport>,
+    /// Why the day's backup was not taken, when it was due and failed.
+    pub backup_problem: Option<String>,
+}
+
+/// The upkeep every host runs after unlocking, in this order: the page check (about 7 ms
+/// per MiB), then the day's backup if it is due. Never fails: what went wrong is said.
+pub fn after_unlock(j: &Journal) -> AfterUnlock {
+    if let Err(e) = super::check::quick_check(j) {
+        return AfterUnlock {
+            damage: Some(e.to_string()),
+            backup: None,
+            backup_problem: None,
+        };
+    }
+    match backup_if_due(j) {
+        Ok(backup) => AfterUnlock {
+            damage: None,
+            backup,
+            backup_problem: None,
+        },
+        Err(e) => AfterUnlock {
+            damage: None,
+            backup: None,
+            backup_problem: Some(e.to_string()),
+        },
     }
 }

@@ -21,6 +21,7 @@ use crate::vault::KeyMode;
 
 /// What a finding is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum CheckPart {
     /// Every page's authentication (SQLCipher's HMAC).
@@ -35,6 +36,7 @@ pub enum CheckPart {
 
 /// One thing checked, and what was found, in one sentence.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Finding {
     pub part: CheckPart,
     pub ok: bool,
@@ -43,6 +45,7 @@ pub struct Finding {
 
 /// Everything checked.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct CheckReport {
     /// Whether any finding is bad.
     pub damaged: bool,

@@ -19,7 +19,7 @@ pub mod paths;
 pub mod policy;
 pub mod trust;
 
-pub use backup::{backup_before, backup_if_due, backup_now};
+pub use backup::{after_unlock, backup_before, backup_if_due, backup_now};
 pub use check::{check_journal, quick_check};
 pub use export::{Encryption, ExportPlan, ExportRequest, plan_export, run_export};
 pub use folder::{DATA_DIR_ENV, data_dir};
