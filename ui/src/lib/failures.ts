@@ -23,8 +23,23 @@ export function failureFor(kind: string, keyMode: "keyring" | "passphrase" | nul
     case "damaged":
       return {
         title: "The journal file is damaged",
-        advice: "Nothing was changed. Restore the data folder from a backup; the recovery key cannot repair a damaged file.",
+        advice:
+          "Nothing was changed. Its backups are in the backups folder beside it: `asym backup list` shows them and `asym backup restore ID` puts one back; `asym salvage --to DIR` reads what can still be read. The recovery key cannot repair a damaged file.",
         retry: false,
+        recovery: false,
+      };
+    case "read_only":
+      return {
+        title: "The journal's folder is read-only",
+        advice: "Nothing was changed. Make the folder writable (or copy the journal to a writable one and start Asymptote with --data-dir), then try again.",
+        retry: true,
+        recovery: false,
+      };
+    case "disk_full":
+      return {
+        title: "The disk is full",
+        advice: "Nothing was saved. Free some space on the disk holding the journal, then try again.",
+        retry: true,
         recovery: false,
       };
     case "key_missing":
