@@ -16,11 +16,18 @@ use tauri::State;
 use crate::commands::{SharedShell, off_main, slow, write};
 use crate::{CommandError, CommandResult};
 
-/// The page check and, when due, the day's backup, on the worker connection so typing
-/// never waits for them. Called once after the journal opens.
+/// The page check, the day's backup when due, and the weekly full check, on the worker
+/// connection so typing never waits for them. Called once after the journal opens.
 #[tauri::command]
 pub async fn after_unlock(shell: State<'_, SharedShell>) -> CommandResult<AfterUnlock> {
-    slow(&shell, |j| Ok(usecase::after_unlock(j))).await
+    slow(&shell, |j| {
+        let mut after = usecase::after_unlock(j);
+        if after.damage.is_none() {
+            after.damage = usecase::check::weekly_check(j);
+        }
+        Ok(after)
+    })
+    .await
 }
 
 /// The last backup, where backups go, how many there are and their size, the choices.

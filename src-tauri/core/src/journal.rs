@@ -279,6 +279,10 @@ impl Journal {
         Ok((meta, key))
     }
 
+    pub(crate) fn meta(&self) -> &JournalMeta {
+        &self.meta
+    }
+
     pub(crate) fn key(&self) -> &DbKey {
         &self.key
     }

@@ -449,3 +449,30 @@ fn the_journal_takes_writes_while_a_snapshot_is_taken() {
         assert_eq!(v[0].backup.counts.as_ref().unwrap().reflections, n);
     }
 }
+
+#[test]
+fn the_weekly_check_runs_once_a_week_and_speaks_only_of_damage() {
+    let (_d, mut j, keys, _rk) = fresh();
+    add(&mut j, 400, "weekly");
+    assert_eq!(
+        check::weekly_check(&mut j),
+        None,
+        "a whole journal: nothing said"
+    );
+    let dir: PathBuf = j.dir().to_path_buf();
+    drop(j);
+    flip_middle_byte(&dir.join("journal.db"));
+    let mut j = Journal::open(&dir, Unlock::Keyring, &keys).unwrap();
+    // Checked today already: not again until a week has passed.
+    assert_eq!(check::weekly_check(&mut j), None);
+    let eight_days_ago = local_today() - chrono::Days::new(8);
+    j.set_setting("last_full_check", &eight_days_ago).unwrap();
+    let said = check::weekly_check(&mut j).expect("the damage is said");
+    assert!(said.contains("fail their authentication check"), "{said}");
+    // The page check after unlocking says so too, and takes no backup of a damaged file.
+    let after = backup::after_unlock(&j);
+    assert!(
+        after.damage.is_some() && after.backup.is_none(),
+        "{after:?}"
+    );
+}

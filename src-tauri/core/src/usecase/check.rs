@@ -129,6 +129,46 @@ pub fn check_journal(
         KeyMode::Passphrase => Unlock::Passphrase(passphrase()?),
     };
     let (meta, key) = Journal::unlock_key(dir, unlock, keys)?;
+    full_report(&meta, &key, &dir.join(DB_FILE))
+}
+
+/// The full check of the open journal `j`, on a connection of its own (nothing is changed).
+pub fn check_open(j: &Journal) -> Result<CheckReport> {
+    full_report(j.meta(), j.key(), &j.dir().join(DB_FILE))
+}
+
+/// How often a host that stays open runs the full check in the background.
+pub const FULL_CHECK_EVERY_DAYS: i64 = 7;
+const LAST_FULL_CHECK: &str = "last_full_check";
+
+/// The full check when the last one is [`FULL_CHECK_EVERY_DAYS`] old or more (or none was
+/// run), remembered in the journal's settings. `Some` sentence only when it found damage;
+/// a check that could not run is tried again next time.
+pub fn weekly_check(j: &mut Journal) -> Option<String> {
+    let today = crate::local_today();
+    let last: Option<chrono::NaiveDate> = j.setting(LAST_FULL_CHECK).ok().flatten();
+    if last.is_some_and(|d| (today - d).num_days() < FULL_CHECK_EVERY_DAYS) {
+        return None;
+    }
+    let report = check_open(j).ok()?;
+    let _ = j.set_setting(LAST_FULL_CHECK, &today);
+    report.damaged.then(|| {
+        report
+            .findings
+            .iter()
+            .filter(|f| !f.ok)
+            .map(|f| f.sentence.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    })
+}
+
+/// Every finding for the database at `db` opened with `key`, and its envelope `meta`.
+fn full_report(
+    meta: &crate::vault::JournalMeta,
+    key: &crate::secret::DbKey,
+    db: &Path,
+) -> Result<CheckReport> {
     let mut findings = Vec::new();
     findings.push(match meta.shape_problem() {
         None => finding(
@@ -142,11 +182,7 @@ pub fn check_journal(
             format!("The key envelope (journal.meta.json) is damaged: {why}."),
         ),
     });
-    let conn = snapshot::open_keyed(
-        &dir.join(DB_FILE),
-        &key,
-        rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE,
-    )?;
+    let conn = snapshot::open_keyed(db, key, rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE)?;
     findings.push(pages(&conn));
     findings.push(match snapshot::integrity_problem(&conn) {
         None => finding(
