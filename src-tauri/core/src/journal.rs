@@ -210,6 +210,7 @@ impl Journal {
         Self::precheck(dir)?;
         let meta = JournalMeta::load(dir)?;
         let key = Self::key_for(&meta, unlock, keys, &dir.join(DB_FILE))?;
+        let (meta, key) = settle_rekey(dir, meta, key, keys)?;
         let conn = Self::connect(dir, &key)?;
         Ok(Journal {
             conn,
@@ -236,6 +237,7 @@ impl Journal {
         }
         let rk = RecoveryKey::parse(recovery_key)?;
         let key = meta.unwrap_with_recovery(&rk)?;
+        let (meta, key) = settle_rekey(dir, meta, key, keys)?;
         // Prove the file opens before touching the keyring.
         let conn = Self::connect(dir, &key)?;
         keys.set(&meta.keyring_account(), &key)?;
@@ -276,11 +278,23 @@ impl Journal {
         Self::precheck(dir)?;
         let meta = JournalMeta::load(dir)?;
         let key = Self::key_for(&meta, unlock, keys, &dir.join(DB_FILE))?;
-        Ok((meta, key))
+        settle_rekey(dir, meta, key, keys)
     }
 
     pub(crate) fn meta(&self) -> &JournalMeta {
         &self.meta
+    }
+
+    /// After the envelope on disk was replaced by `meta` (same key).
+    pub(crate) fn set_meta(&mut self, meta: JournalMeta) {
+        self.meta = meta;
+    }
+
+    /// After a rekey: the new key, its envelope and a connection opened with it.
+    pub(crate) fn set_rekeyed(&mut self, conn: Connection, meta: JournalMeta, key: DbKey) {
+        self.conn = conn;
+        self.meta = meta;
+        self.key = key;
     }
 
     pub(crate) fn key(&self) -> &DbKey {
@@ -305,6 +319,8 @@ impl Journal {
                 }
                 let key = keys.get(&meta.keyring_account())?;
                 match meta.check(&key) {
+                    // A rekey was interrupted after the keyring got the new key.
+                    Err(Error::WrongKey) if meta.is_pending_key(&key) => Ok(key),
                     // The database opens with it: the key is right and the envelope's
                     // check value is what changed.
                     Err(Error::WrongKey) if store::key_opens(db, &key) => Err(Error::BadMetadata(
@@ -405,4 +421,62 @@ impl Journal {
     pub fn forget_keyring_entry(&self, keys: &dyn KeyStore) -> Result<()> {
         keys.delete(&self.meta.keyring_account())
     }
+}
+
+/// Whether `key` opens the database at `db`. Read-write, so that the hot rollback journal
+/// a killed rekey leaves is played back first (a read-only connection cannot), whichever
+/// key is tried: the playback copies pages as they are, encrypted, and needs no key.
+fn opens_with(db: &Path, key: &DbKey) -> bool {
+    snapshot::open_keyed(db, key, rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE)
+        .and_then(|c| {
+            c.query_row("SELECT count(*) FROM sqlite_schema", [], |r| {
+                r.get::<_, i64>(0)
+            })
+            .map_err(Error::from)
+        })
+        .is_ok()
+}
+
+/// Ends a rekey that was interrupted (the envelope still holds [`crate::vault::PendingRekey`]),
+/// given the key that unlocking reached: the old key (through the envelope's old wraps or
+/// the keyring) or the new one (the keyring, when the kill came after it was updated).
+///
+/// The database opens with exactly one of the two (`PRAGMA rekey` rewrites every page in
+/// one transaction): the new key is tried first, then the old. With the new key, the rekey
+/// is finished — the keyring gets the new key (keyring mode), then the envelope holding
+/// only the new key's wraps is written; with the old, the envelope goes back to the old
+/// key's alone. Either write is one atomic rename, and a kill during this repeats it on
+/// the next open. With neither, the file is damaged and nothing is written.
+fn settle_rekey(
+    dir: &Path,
+    meta: JournalMeta,
+    key: DbKey,
+    keys: &dyn KeyStore,
+) -> Result<(JournalMeta, DbKey)> {
+    if !meta.rekey_pending() {
+        return Ok((meta, key));
+    }
+    let db = dir.join(DB_FILE);
+    let (old, new) = if meta.is_pending_key(&key) {
+        (None, key)
+    } else {
+        let new = meta.pending_key(&key)?;
+        (Some(key), new)
+    };
+    if opens_with(&db, &new) {
+        let done = meta.rekey_finished();
+        if done.key_mode == KeyMode::Keyring {
+            keys.set(&done.keyring_account(), &new)?;
+        }
+        done.save_new(dir)?;
+        return Ok((done, new));
+    }
+    if let Some(old) = old
+        && opens_with(&db, &old)
+    {
+        let back = meta.rekey_abandoned();
+        back.save_new(dir)?;
+        return Ok((back, old));
+    }
+    Err(Error::Damaged(dir.to_path_buf()))
 }

@@ -90,6 +90,22 @@ pub(crate) struct JournalMeta {
     /// before it have none and are read as before.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checksum: Option<String>,
+    /// A rekey under way (see [`PendingRekey`]); absent at rest.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rekey: Option<PendingRekey>,
+}
+
+/// What the envelope holds while the database is being rekeyed: the new key's check value
+/// and wraps, ready to replace the old ones, and the new key wrapped under the old one, so
+/// whatever reaches the old key (the keyring, the passphrase, the recovery key) reaches the
+/// new one too. Written before `PRAGMA rekey`, removed by the envelope that ends the rekey;
+/// on open, the key check value of each says which key the database opens with.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct PendingRekey {
+    key_check: String,
+    under_old: Wrapped,
+    recovery: Wrapped,
+    passphrase: Option<PassphraseWrap>,
 }
 
 /// The largest Argon2id costs an envelope may ask for: far above what [`KdfParams`]
@@ -217,6 +233,146 @@ impl JournalMeta {
         format!("asymptote/{}/{}/{}", META_FORMAT, self.journal_id, label).into_bytes()
     }
 
+    /// The KDF costs of the passphrase wrap (the defaults when there is none).
+    pub(crate) fn kdf_params(&self) -> KdfParams {
+        self.passphrase
+            .as_ref()
+            .map_or_else(KdfParams::default, |p| p.params)
+    }
+
+    /// This envelope with the key wrapped under `pass` (a new salt), in passphrase mode.
+    pub(crate) fn with_passphrase(
+        &self,
+        key: &DbKey,
+        pass: &Passphrase,
+        params: KdfParams,
+    ) -> Result<Self> {
+        let mut m = self.clone();
+        m.checksum = None;
+        m.key_mode = KeyMode::Passphrase;
+        m.passphrase = Some(m.passphrase_wrap(key, pass, params)?);
+        Ok(m)
+    }
+
+    /// This envelope in keyring mode: no passphrase wrap is kept.
+    pub(crate) fn in_keyring_mode(&self) -> Self {
+        let mut m = self.clone();
+        m.checksum = None;
+        m.key_mode = KeyMode::Keyring;
+        m.passphrase = None;
+        m
+    }
+
+    /// This envelope with the key wrapped under `rk` instead of the recovery key it had.
+    pub(crate) fn with_recovery(&self, key: &DbKey, rk: &RecoveryKey) -> Result<Self> {
+        let mut m = self.clone();
+        m.checksum = None;
+        let kek = Zeroizing::new(*rk.bytes_dangerously());
+        m.recovery = wrap(&kek, key, &m.aad("recovery"))?;
+        Ok(m)
+    }
+
+    /// This envelope with a rekey from `old` to `new` under way: the new key's check value
+    /// and wraps (under `rk`, and under `pass` in passphrase mode) set aside beside the
+    /// old ones, and `new` wrapped under `old`.
+    pub(crate) fn with_pending_rekey(
+        &self,
+        old: &DbKey,
+        new: &DbKey,
+        rk: &RecoveryKey,
+        pass: Option<&Passphrase>,
+    ) -> Result<Self> {
+        let mut m = self.clone();
+        m.checksum = None;
+        let rkek = Zeroizing::new(*rk.bytes_dangerously());
+        let passphrase = match (m.key_mode, pass) {
+            (KeyMode::Passphrase, Some(p)) => Some(m.passphrase_wrap(new, p, m.kdf_params())?),
+            (KeyMode::Passphrase, None) => return Err(Error::PassphraseNeeded),
+            (KeyMode::Keyring, _) => None,
+        };
+        m.rekey = Some(PendingRekey {
+            key_check: hex::encode(check_mac(new, &m.journal_id).finalize().into_bytes()),
+            under_old: wrap(old.expose_bytes_dangerously(), new, &m.aad("rekey"))?,
+            recovery: wrap(&rkek, new, &m.aad("recovery"))?,
+            passphrase,
+        });
+        Ok(m)
+    }
+
+    /// Whether a rekey is under way.
+    pub(crate) fn rekey_pending(&self) -> bool {
+        self.rekey.is_some()
+    }
+
+    /// Whether `key` is the new key of the rekey under way.
+    pub(crate) fn is_pending_key(&self, key: &DbKey) -> bool {
+        self.rekey.as_ref().is_some_and(|p| {
+            hex::decode(&p.key_check)
+                .is_ok_and(|want| check_mac(key, &self.journal_id).verify_slice(&want).is_ok())
+        })
+    }
+
+    /// The new key of the rekey under way, reached from the old one.
+    pub(crate) fn pending_key(&self, old: &DbKey) -> Result<DbKey> {
+        let p = self
+            .rekey
+            .as_ref()
+            .ok_or_else(|| damaged("it holds no rekey under way"))?;
+        let new = unwrap(
+            old.expose_bytes_dangerously(),
+            &p.under_old,
+            &self.aad("rekey"),
+        )
+        .map_err(|_| damaged("the new key of an interrupted rekey cannot be read"))?;
+        if !self.is_pending_key(&new) {
+            return Err(damaged(
+                "the new key of an interrupted rekey does not match its check value",
+            ));
+        }
+        Ok(new)
+    }
+
+    /// The envelope that ends the rekey: the new key's check value and wraps, nothing of
+    /// the old key.
+    pub(crate) fn rekey_finished(&self) -> Self {
+        let mut m = self.clone();
+        m.checksum = None;
+        if let Some(p) = m.rekey.take() {
+            m.key_check = p.key_check;
+            m.recovery = p.recovery;
+            if m.key_mode == KeyMode::Passphrase {
+                m.passphrase = p.passphrase;
+            }
+        }
+        m
+    }
+
+    /// The envelope as it was before the rekey began (the database never changed key).
+    pub(crate) fn rekey_abandoned(&self) -> Self {
+        let mut m = self.clone();
+        m.checksum = None;
+        m.rekey = None;
+        m
+    }
+
+    fn passphrase_wrap(
+        &self,
+        key: &DbKey,
+        pass: &Passphrase,
+        params: KdfParams,
+    ) -> Result<PassphraseWrap> {
+        let mut salt = [0u8; 16];
+        getrandom::fill(&mut salt)
+            .map_err(|e| Error::invalid(format!("The system random source failed ({e}).")))?;
+        let kek = derive_kek(pass, &salt, params)?;
+        Ok(PassphraseWrap {
+            kdf: "argon2id-v19".into(),
+            params,
+            salt: hex::encode(salt),
+            wrapped: wrap(&kek, key, &self.aad("passphrase"))?,
+        })
+    }
+
     /// A new envelope for `key`.
     pub(crate) fn new(
         journal_id: String,
@@ -237,21 +393,13 @@ impl JournalMeta {
                 ciphertext: String::new(),
             },
             checksum: None,
+            rekey: None,
         };
         meta.key_check = hex::encode(check_mac(key, &meta.journal_id).finalize().into_bytes());
         let rk = Zeroizing::new(*recovery.bytes_dangerously());
         meta.recovery = wrap(&rk, key, &meta.aad("recovery"))?;
         if let Some((pass, params)) = passphrase {
-            let mut salt = [0u8; 16];
-            getrandom::fill(&mut salt)
-                .map_err(|e| Error::invalid(format!("The system random source failed ({e}).")))?;
-            let kek = derive_kek(pass, &salt, params)?;
-            meta.passphrase = Some(PassphraseWrap {
-                kdf: "argon2id-v19".into(),
-                params,
-                salt: hex::encode(salt),
-                wrapped: wrap(&kek, key, &meta.aad("passphrase"))?,
-            });
+            meta.passphrase = Some(meta.passphrase_wrap(key, pass, params)?);
         }
         Ok(meta)
     }

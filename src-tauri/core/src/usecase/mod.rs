@@ -14,6 +14,7 @@ pub mod check;
 pub mod export;
 pub mod folder;
 pub mod import;
+pub mod keys;
 pub mod open;
 pub mod paths;
 pub mod policy;
