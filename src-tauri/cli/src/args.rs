@@ -89,7 +89,9 @@ pub enum Command {
     /// The motivation audit: if-then rewards, punishments, and tasks.
     #[command(subcommand)]
     Audit(AuditCmd),
-    /// Your signing key: its public half and fingerprint, to hand to your manager.
+    /// The journal's keys (change the passphrase, keyring or passphrase mode, a new
+    /// recovery key, a new database key) and your signing key (its public half, to hand
+    /// to your manager).
     #[command(subcommand)]
     Keys(crate::manager::KeysCmd),
     /// The manager's side: people, their trusted keys, received bundles, the agenda.

@@ -168,6 +168,10 @@ pub fn backup_cmd(
                 }
                 v.iter()
                     .map(|x| match &x.problem {
+                        None if x.earlier_key => format!(
+                            "{} was taken under an earlier key of this journal (before a rekey), so today's key cannot check it; the recovery key of its time opens a copy of its folder (`asym --data-dir COPY unlock --recovery-key`).",
+                            x.backup.snapshot.id
+                        ),
                         None => format!(
                             "{} is whole and opens with this journal's key.",
                             x.backup.snapshot.id

@@ -9,6 +9,7 @@ mod backup;
 mod cmd;
 mod hint;
 mod input;
+mod keys;
 mod manager;
 mod render;
 mod share;

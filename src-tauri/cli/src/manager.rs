@@ -29,6 +29,34 @@ pub enum KeysCmd {
         #[arg(long)]
         replace: bool,
     },
+    /// Change the journal's passphrase (passphrase mode). The current one comes from
+    /// --passphrase-file, ASYMPTOTE_PASSPHRASE or a prompt; the new one from
+    /// --new-passphrase-file, ASYMPTOTE_NEW_PASSPHRASE or a prompt (typed twice).
+    Passphrase {
+        /// Read the new passphrase from this file.
+        #[arg(long, value_name = "FILE")]
+        new_passphrase_file: Option<PathBuf>,
+    },
+    /// Keep the journal's key in the system keyring, or behind a passphrase instead (the
+    /// new passphrase as for `asym keys passphrase`). The key itself does not change.
+    Mode {
+        #[arg(value_enum)]
+        mode: crate::keys::ModeArg,
+        /// Read the new passphrase from this file (to passphrase mode).
+        #[arg(long, value_name = "FILE")]
+        new_passphrase_file: Option<PathBuf>,
+    },
+    /// Make a new recovery key, shown once; the old one stops opening the journal (it
+    /// still opens the backups taken before).
+    RotateRecovery,
+    /// Re-encrypt the journal under a new random key, after a backup under the old one.
+    /// Needs the recovery key (--recovery-key-file, ASYMPTOTE_RECOVERY_KEY or a prompt),
+    /// which then opens the journal as before.
+    Rekey {
+        /// Read the recovery key from this file.
+        #[arg(long, value_name = "FILE")]
+        recovery_key_file: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -142,11 +170,29 @@ struct KeyReport<'a> {
 }
 
 pub fn keys(o: &Opts, c: &KeysCmd) -> Result<()> {
+    match c {
+        KeysCmd::Show | KeysCmd::ExportPublic { .. } => {}
+        KeysCmd::Passphrase {
+            new_passphrase_file,
+        } => return crate::keys::passphrase(o, new_passphrase_file.as_ref()),
+        KeysCmd::Mode {
+            mode,
+            new_passphrase_file,
+        } => return crate::keys::mode(o, *mode, new_passphrase_file.as_ref()),
+        KeysCmd::RotateRecovery => return crate::keys::rotate_recovery(o),
+        KeysCmd::Rekey { recovery_key_file } => {
+            return crate::keys::rekey(o, recovery_key_file.as_ref());
+        }
+    }
     let j = o.open()?;
     let (pk, created) = protect::journal_public_key(&j, &OsKeyring::new())?;
     let file = pk.to_minisign_file();
     let written = match c {
         KeysCmd::Show => None,
+        KeysCmd::Passphrase { .. }
+        | KeysCmd::Mode { .. }
+        | KeysCmd::RotateRecovery
+        | KeysCmd::Rekey { .. } => return Ok(()), // each returned above
         KeysCmd::ExportPublic {
             file: path,
             replace,

@@ -6,6 +6,11 @@ import type { BackupInfo } from "./BackupInfo";
  */
 export type Verified = { backup: BackupInfo, 
 /**
- * `None` when it passed.
+ * `None` when it passed, or when it is under an earlier key.
  */
-problem: string | null, };
+problem: string | null, 
+/**
+ * It belongs to this journal but was taken under an earlier database key (before a
+ * rekey), so today's key cannot check it; the recovery key of its time opens it.
+ */
+earlier_key: boolean, };

@@ -133,8 +133,11 @@ pub struct BackupOverview {
 #[ts(export)]
 pub struct Verified {
     pub backup: BackupInfo,
-    /// `None` when it passed.
+    /// `None` when it passed, or when it is under an earlier key.
     pub problem: Option<String>,
+    /// It belongs to this journal but was taken under an earlier database key (before a
+    /// rekey), so today's key cannot check it; the recovery key of its time opens it.
+    pub earlier_key: bool,
 }
 
 /// What a restore would put back, to show before asking.
@@ -435,8 +438,20 @@ pub fn verify_backup(j: &Journal, id: Option<&str>) -> Result<Vec<Verified>> {
     Ok(targets
         .into_iter()
         .map(|(place, s)| {
+            if under_earlier_key(j, &s) {
+                return Verified {
+                    problem: None,
+                    earlier_key: true,
+                    backup: BackupInfo {
+                        counts: None,
+                        snapshot: s,
+                        place,
+                    },
+                };
+            }
             let r = snapshot::verify(&s.path, j.key(), None);
             Verified {
+                earlier_key: false,
                 problem: r.as_ref().err().cloned(),
                 backup: BackupInfo {
                     counts: r.ok().map(|c| snapshot::item_counts(&c)),
@@ -462,8 +477,22 @@ pub fn restore_preview(j: &Journal, id: &str) -> Result<RestorePreview> {
     })
 }
 
+/// Whether `s` is this journal's, under a key it had before a rekey: its envelope has the
+/// journal's id and a key check value the current key does not match.
+fn under_earlier_key(j: &Journal, s: &Snapshot) -> bool {
+    crate::vault::JournalMeta::load(&s.path).is_ok_and(|m| {
+        m.journal_id == j.journal_id() && matches!(m.check(j.key()), Err(Error::WrongKey))
+    })
+}
+
 /// The snapshot passes verification, and belongs to this journal under its current key.
 fn check_restorable(j: &Journal, s: &Snapshot) -> Result<TableCounts> {
+    if under_earlier_key(j, s) {
+        return Err(Error::invalid(format!(
+            "The backup {} was taken under an earlier key of this journal (before a rekey), so it cannot be put back as it is; nothing was changed. A copy of its folder opens as a journal of its own with the recovery key of its time.",
+            s.id
+        )));
+    }
     let counts = snapshot::verify(&s.path, j.key(), None)
         .map_err(|why| Error::BadBackup(s.id.clone(), why))?;
     let theirs = crate::vault::JournalMeta::load(&s.path)?;
