@@ -426,3 +426,84 @@ fn a_rekey_killed_at_any_moment_leaves_the_old_key_or_the_new_one() {
         "rekey: {whole:?} whole; {old_seen} kills left the old key, {new_seen} the new one; {pending_seen} left a rekey under way (settled on open), {hot_seen} a rollback journal beside the file"
     );
 }
+
+/// Refusals through the binary, each in one sentence, each leaving the folder byte for byte
+/// as it was: a wrong current passphrase, a short new one, no keyring to move the key into,
+/// a wrong recovery key for a rekey, and a passphrase change for a journal that has none.
+#[test]
+fn refused_key_changes_say_why_and_change_nothing() {
+    let w = World::new();
+    let init = w
+        .asym_with(
+            &["--json", "init", "--passphrase"],
+            &[("ASYMPTOTE_PASSPHRASE", PASS_A)],
+            None,
+        )
+        .ok()
+        .json();
+    add(&w, &[("ASYMPTOTE_PASSPHRASE", PASS_A)], "kept");
+    let before = w.snapshot();
+    let wrong = [
+        ("ASYMPTOTE_PASSPHRASE", "not the passphrase"),
+        ("ASYMPTOTE_NEW_PASSPHRASE", PASS_B),
+    ];
+    w.asym_with(&["keys", "passphrase"], &wrong, None)
+        .fails_with(10, "did not open");
+    let short = [
+        ("ASYMPTOTE_PASSPHRASE", PASS_A),
+        ("ASYMPTOTE_NEW_PASSPHRASE", "short"),
+    ];
+    w.asym_with(&["keys", "passphrase"], &short, None)
+        .fails_with(2, "ASYMPTOTE_NEW_PASSPHRASE");
+    w.asym_with(
+        &["keys", "passphrase"],
+        &[("ASYMPTOTE_PASSPHRASE", PASS_A)],
+        None,
+    )
+    .fails_with(2, "A new passphrase is needed");
+    // No Secret Service in this world: the key cannot move into a keyring.
+    w.asym_with(
+        &["keys", "mode", "keyring"],
+        &[("ASYMPTOTE_PASSPHRASE", PASS_A)],
+        None,
+    )
+    .fails_with(13, "keyring");
+    let other = "AAAA-".repeat(12) + "AAAA";
+    w.asym_with(
+        &["keys", "rekey"],
+        &[
+            ("ASYMPTOTE_PASSPHRASE", PASS_A),
+            ("ASYMPTOTE_RECOVERY_KEY", &other),
+        ],
+        None,
+    )
+    .fails_with(10, "did not open");
+    assert_eq!(
+        w.snapshot(),
+        before,
+        "the folder is byte for byte as it was"
+    );
+    // The recovery key of this journal does rekey it, behind the same passphrase.
+    let rk = init["recovery_key"].as_str().unwrap();
+    w.asym_with(
+        &["keys", "rekey"],
+        &[
+            ("ASYMPTOTE_PASSPHRASE", PASS_A),
+            ("ASYMPTOTE_RECOVERY_KEY", rk),
+        ],
+        None,
+    )
+    .ok();
+    assert_eq!(
+        unlock(&w, &[("ASYMPTOTE_PASSPHRASE", PASS_A)]).unwrap().0,
+        1
+    );
+
+    let (k, _) = keyring_journal();
+    k.asym_with(
+        &["keys", "passphrase"],
+        &[("ASYMPTOTE_NEW_PASSPHRASE", PASS_B)],
+        None,
+    )
+    .fails_with(2, "asym keys mode passphrase");
+}

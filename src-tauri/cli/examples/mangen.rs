@@ -24,6 +24,8 @@ mod cmd;
 mod hint;
 #[path = "../src/input.rs"]
 mod input;
+#[path = "../src/keys.rs"]
+mod keys;
 #[path = "../src/manager.rs"]
 mod manager;
 #[path = "../src/render.rs"]
@@ -95,6 +97,9 @@ The journal's folder, when \fB\-\-data\-dir\fR is not given.
 .TP
 .B ASYMPTOTE_PASSPHRASE
 The passphrase of a passphrase\-mode journal (else \fB\-\-passphrase\-file\fR or a prompt).
+.TP
+.B ASYMPTOTE_NEW_PASSPHRASE
+The new passphrase for \fBasym keys passphrase\fR and \fBasym keys mode passphrase\fR (else \fB\-\-new\-passphrase\-file\fR or a prompt, typed twice).
 .TP
 .B ASYMPTOTE_RECOVERY_KEY
 The recovery key (else \fB\-\-recovery\-key\-file\fR or a prompt).

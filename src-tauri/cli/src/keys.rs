@@ -53,6 +53,20 @@ fn new_passphrase(file: Option<&Path>) -> Result<Passphrase> {
     Ok(Passphrase::new(a.to_string()))
 }
 
+/// A refused new passphrase names where `asym keys` takes it from (hint.rs names the
+/// export's option for the same field).
+fn new_passphrase_refused(e: Error) -> Error {
+    match e {
+        Error::Field {
+            field: Field::Passphrase,
+            message,
+        } => Error::Invalid(format!(
+            "{message} Nothing was changed. (--new-passphrase-file or {NEW_PASSPHRASE_ENV})"
+        )),
+        other => other,
+    }
+}
+
 fn copy(p: &Passphrase) -> Passphrase {
     Passphrase::new(p.expose_dangerously().to_string())
 }
@@ -87,11 +101,8 @@ pub fn passphrase(o: &Opts, new_file: Option<&PathBuf>) -> Result<()> {
             "This journal keeps its key in the system keyring and has no passphrase; nothing was changed. `asym keys mode passphrase` gives it one.".into(),
         )
     })?;
-    keys::change_passphrase(
-        &mut j,
-        &old,
-        new_passphrase(new_file.map(PathBuf::as_path))?,
-    )?;
+    let new = new_passphrase(new_file.map(PathBuf::as_path))?;
+    keys::change_passphrase(&mut j, &old, new).map_err(new_passphrase_refused)?;
     o.print(
         &Changed {
             key_mode: j.mode(),
@@ -119,7 +130,7 @@ pub fn mode(o: &Opts, to: ModeArg, new_file: Option<&PathBuf>) -> Result<()> {
         ),
         (ModeArg::Passphrase, None) => {
             let new = new_passphrase(new_file.map(PathBuf::as_path))?;
-            let r = keys::to_passphrase_mode(&mut j, new, &ring)?;
+            let r = keys::to_passphrase_mode(&mut j, new, &ring).map_err(new_passphrase_refused)?;
             let text = match &r.keyring_left {
                 None => "The journal is now protected by your passphrase, and its key was removed from the system keyring.".to_string(),
                 Some(why) => format!(
@@ -171,7 +182,7 @@ pub fn rekey(o: &Opts, recovery_key_file: Option<&PathBuf>) -> Result<()> {
     let (mut j, pass) = open(o)?;
     let rk = input::recovery_key(recovery_key_file.map(PathBuf::as_path))?;
     let r = keys::rekey(&mut j, &rk, pass.as_ref(), &OsKeyring::new())?;
-    let id = r.before.backup.snapshot.id.clone();
+    let id = &r.before.backup.snapshot.id;
     o.print(
         &Changed {
             key_mode: j.mode(),
