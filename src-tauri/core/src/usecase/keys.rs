@@ -231,6 +231,13 @@ pub struct RekeyReport {
 /// 6. Keyring mode: the new key goes into the keyring (read back). Then the envelope
 ///    holding only the new key's check value and wraps is written (atomic rename).
 ///
+/// Sources: the SQLCipher API page (<https://www.zetetic.net/sqlcipher/sqlcipher-api/>,
+/// `PRAGMA rekey`), `sqlite3_rekey_v2` in the SQLCipher 4 amalgamation that
+/// `libsqlite3-sys` bundles (one `sqlite3BtreeBeginTrans(…, 1, …)`, `sqlite3PagerWrite` of
+/// every page, `sqlite3BtreeCommit`, else a rollback — and `return SQLITE_OK` either way),
+/// and the SQLCipher 5.0.0-beta.1 release notes
+/// (<https://github.com/sqlcipher/sqlcipher-android/releases/tag/v5.0.0-beta.1>).
+///
 /// On every open, an envelope with a rekey under way is settled first (`Journal::open`):
 /// the key unlocking reaches (the old one, or the new one from the keyring after step 6's
 /// first half) gives both keys, the new is tried, then the old, and the envelope is
