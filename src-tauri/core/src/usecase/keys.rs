@@ -640,4 +640,41 @@ mod tests {
             assert_eq!(raw_key(&j), *want.expose_bytes_dangerously(), "{case}");
         }
     }
+
+    /// In passphrase mode the pending envelope carries the new key's passphrase wrap: a
+    /// rekey killed after its transaction is finished by the passphrase, and one killed
+    /// before it is put back; the same passphrase and recovery key open the result.
+    #[test]
+    fn an_interrupted_rekey_in_passphrase_mode_is_settled_by_the_passphrase() {
+        for rekeyed in [false, true] {
+            let t = tempfile::tempdir().unwrap();
+            let dir = t.path().join("j");
+            let keys = NoKeyStore;
+            let (j, rk) = journal(&dir, KeyMode::Passphrase, &keys);
+            let old = DbKey::from_bytes(&raw_key(&j)).unwrap();
+            let new = DbKey::generate().unwrap();
+            let parsed = RecoveryKey::parse(&rk).unwrap();
+            let pending = j
+                .meta()
+                .with_pending_rekey(&old, &new, &parsed, Some(&pass(OLD)))
+                .unwrap();
+            drop(j);
+            pending.save_new(&dir).unwrap();
+            if rekeyed {
+                let c = store::open_connection(&dir.join(DB_FILE), &old, false).unwrap();
+                c.execute_batch("PRAGMA journal_mode = DELETE;").unwrap();
+                let lit = new.sqlcipher_literal_dangerously();
+                c.execute_batch(&format!("PRAGMA rekey = \"{}\";", lit.as_str()))
+                    .unwrap();
+            }
+            let want = if rekeyed { &new } else { &old };
+            let j = open(&dir, Unlock::Passphrase(pass(OLD)), &keys).unwrap();
+            assert_eq!(raw_key(&j), *want.expose_bytes_dangerously(), "{rekeyed}");
+            assert_eq!(count(&j), 2);
+            drop(j);
+            assert!(!JournalMeta::load(&dir).unwrap().rekey_pending());
+            let j = open(&dir, Unlock::RecoveryKey(rk), &keys).unwrap();
+            assert_eq!(raw_key(&j), *want.expose_bytes_dangerously(), "{rekeyed}");
+        }
+    }
 }
