@@ -164,9 +164,12 @@ impl JournalMeta {
         Ok(hex::encode(Sha256::digest(bytes)))
     }
 
-    /// Writes the file atomically: a temporary file, fsync, then rename.
+    /// Writes the file atomically: a temporary file, fsync, then rename. A temporary file
+    /// an earlier, killed write left (named only for the instant before its rename) is
+    /// removed first.
     pub(crate) fn save_new(&self, dir: &Path) -> Result<()> {
         let path = Self::path(dir);
+        crate::fsutil::clean_stale_temps(&path);
         let mut sealed = self.clone();
         sealed.checksum = Some(self.digest()?);
         let text = serde_json::to_string_pretty(&sealed)
