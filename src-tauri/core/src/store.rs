@@ -100,6 +100,31 @@ fn writable(p: &Path) -> bool {
     std::fs::metadata(p).is_ok_and(|m| !m.permissions().readonly())
 }
 
+/// Opens the database at `path` read-only with `key`, for reading a file that may be
+/// damaged: nothing is written to it (no journal mode, no migration, `query_only`).
+pub(crate) fn open_read_only(path: &Path, key: &DbKey) -> Result<Connection> {
+    let dir = path.parent().unwrap_or(path);
+    let failed = |e: rusqlite::Error| refusal(dir, path, &e);
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(failed)?;
+    conn.execute_batch("PRAGMA cipher_log_level = NONE;")
+        .map_err(failed)?;
+    let lit = key.sqlcipher_literal_dangerously();
+    conn.execute_batch(&format!("PRAGMA key = \"{}\";", lit.as_str()))
+        .map_err(failed)?;
+    drop(lit);
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+        r.get::<_, i64>(0)
+    })
+    .map_err(failed)?;
+    conn.execute_batch("PRAGMA query_only = ON; PRAGMA temp_store = MEMORY;")
+        .map_err(failed)?;
+    Ok(conn)
+}
+
 /// Whether `key` opens the database at `path` (read-only, writing nothing): the
 /// database itself vouches for a key when the envelope's check value disagrees.
 pub(crate) fn key_opens(path: &Path, key: &DbKey) -> bool {
