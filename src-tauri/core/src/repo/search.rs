@@ -86,9 +86,7 @@ impl Journal {
     /// salvaged journal's index is made anew, never copied). Returns how many items it
     /// holds; a row that cannot be read is left out and noted, as in a list.
     pub(crate) fn rebuild_search_index(&mut self) -> Result<usize> {
-        let tx = self
-            .conn
-            .unchecked_transaction()?;
+        let tx = self.conn.unchecked_transaction()?;
         tx.execute("DELETE FROM search_index", [])?;
         let n = reindex_all::<Purpose>(self, &tx)?
             + reindex_all::<Challenge>(self, &tx)?

@@ -30,6 +30,7 @@
 //! private, named so); any other row whose owner is lost is dropped, as a delete would.
 //! Last, the search index is rebuilt from the items.
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
@@ -41,7 +42,7 @@ use crate::domain::Kind;
 use crate::error::{Error, Result};
 use crate::journal::{Journal, Unlock};
 use crate::keystore::KeyStore;
-use crate::secret::Passphrase;
+use crate::secret::{DbKey, Passphrase};
 use crate::store::{self, DB_FILE, SCHEMA_VERSION};
 use crate::vault::KeyMode;
 
@@ -80,8 +81,11 @@ pub struct SalvageReport {
     pub left_deleted: usize,
     /// Items in the rebuilt search index.
     pub indexed: usize,
-    /// Whether a backup was used.
+    /// The backup used, if any.
     pub from_backup: Option<PathBuf>,
+    /// Nothing could be read from the damaged journal (its list of tables is damaged):
+    /// everything came from the backup.
+    pub source_unreadable: bool,
 }
 
 /// One item kind's part of a [`SalvageReport`].
@@ -170,22 +174,35 @@ pub fn salvage_with(
 ) -> Result<SalvageReport> {
     check_target(target)?;
     let (meta, key) = Journal::unlock_key(source, unlock, keys)?;
-    let src = store::open_read_only(&source.join(DB_FILE), &key)
-        .map_err(|_| Error::NothingReadable(source.to_path_buf()))?;
-    too_new(&src)?;
-    let src_tables = tables(&src).map_err(|_| Error::NothingReadable(source.to_path_buf()))?;
     let backup = match fill_from {
         Some(p) => {
-            let b =
-                store::open_read_only(p, &key).map_err(|_| Error::BadBackup(p.to_path_buf()))?;
-            too_new(&b)?;
+            let b = Source::open(p, &key).map_err(|_| Error::BadBackup(p.to_path_buf()))?;
+            too_new(&b.conn())?;
             Some(b)
         }
         None => None,
     };
+    // A damaged list of tables (page 1, or another page of the schema) hides every row
+    // from SQL: then only the backup can give anything back.
+    let src = match Source::open(&source.join(DB_FILE), &key) {
+        Ok(src) => {
+            too_new(&src.conn())?;
+            let listed = tables(&src.conn());
+            listed.ok().map(|t| (src, t))
+        }
+        Err(_) => None,
+    };
+    if src.is_none() && backup.is_none() {
+        return Err(Error::NothingReadable(source.to_path_buf()));
+    }
     let existed = target.exists();
     let mut j = Journal::create_keyed(target, &meta, key)?;
-    let out = copy_all(&mut j, &src, &src_tables, backup.as_ref()).and_then(|mut report| {
+    let out = copy_all(
+        &mut j,
+        src.as_ref().map(|(s, t)| (s, t.as_slice())),
+        backup.as_ref(),
+    )
+    .and_then(|mut report| {
         report.indexed = j.rebuild_search_index()?;
         j.take_unreadable();
         report.target_dir = target.to_path_buf();
@@ -229,10 +246,23 @@ fn too_new(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
-/// Whether `e` is a read that hit a damaged page.
+/// Whether `e`, from stepping a statement that prepared, is damage: SQLCipher reports some
+/// failed pages (an overflow page, say) as a plain "SQL logic error", which a `SELECT` that
+/// prepared cannot otherwise raise.
+fn is_step_damage(e: &rusqlite::Error) -> bool {
+    is_damage(e)
+        || matches!(e, rusqlite::Error::SqliteFailure(f, _) if f.code == ErrorCode::Unknown)
+}
+
+/// Whether `e` is a read that hit a damaged page. SQLCipher reports a page whose HMAC
+/// fails as "out of memory" (the pager's code for a codec that returned nothing), SQLite a
+/// malformed page as "corrupt"; both mean the page cannot be read.
 fn is_damage(e: &rusqlite::Error) -> bool {
     matches!(e, rusqlite::Error::SqliteFailure(f, _)
-        if matches!(f.code, ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase))
+    if matches!(
+        f.code,
+        ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase | ErrorCode::OutOfMemory
+    ))
 }
 
 // ------------------------------------------------------------------ tables
@@ -263,7 +293,12 @@ fn tables(conn: &Connection) -> Result<Vec<Table>> {
     let mut stmt =
         conn.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY name")?;
     let all: Vec<(String, String)> = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get::<_, Option<String>>(1)?.unwrap_or_default())))?
+        .query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                r.get::<_, Option<String>>(1)?.unwrap_or_default(),
+            ))
+        })?
         .collect::<rusqlite::Result<_>>()?;
     let virtuals: Vec<&str> = all
         .iter()
@@ -324,8 +359,66 @@ fn tables(conn: &Connection) -> Result<Vec<Table>> {
 
 // ------------------------------------------------------------------ reading
 
+/// A file read for salvage: the damaged journal or the backup. After a page fails its
+/// check, SQLCipher keeps the connection in an error state, so each failed read is
+/// followed by a fresh connection (about 0.1 ms: the key is raw, no KDF runs).
+struct Source {
+    path: PathBuf,
+    key: DbKey,
+    conn: RefCell<Connection>,
+}
+
+impl Source {
+    fn open(path: &Path, key: &DbKey) -> Result<Source> {
+        let key = DbKey::from_bytes(key.expose_bytes_dangerously())
+            .ok_or_else(|| Error::invalid("The journal's key has an unexpected length."))?;
+        let conn = store::open_read_only(path, &key)?;
+        Ok(Source {
+            path: path.to_path_buf(),
+            key,
+            conn: RefCell::new(conn),
+        })
+    }
+
+    fn conn(&self) -> std::cell::Ref<'_, Connection> {
+        self.conn.borrow()
+    }
+
+    /// A fresh connection, after damage.
+    fn reset(&self) -> Result<()> {
+        let conn = store::open_read_only(&self.path, &self.key)?;
+        *self.conn.borrow_mut() = conn;
+        Ok(())
+    }
+}
+
 /// Runs `sql`, keeping the rows read before a damaged page stopped it; `true` when one did.
 fn read_partial(
+    src: &Source,
+    sql: &str,
+    args: &[&dyn ToSql],
+    ncols: usize,
+) -> Result<(Vec<Vec<Value>>, bool)> {
+    let out = read_rows(&src.conn(), sql, args, ncols);
+    if matches!(out, Ok((_, true))) {
+        src.reset()?;
+    }
+    out
+}
+
+/// One value read alone (`None`: damage stopped it).
+fn read_one<T: rusqlite::types::FromSql>(src: &Source, sql: &str) -> Result<Option<T>> {
+    let (rows, damaged) = read_partial(src, sql, &[], 1)?;
+    match rows.into_iter().next().and_then(|r| r.into_iter().next()) {
+        Some(v) if !damaged => Ok(Some(
+            T::column_result(rusqlite::types::ValueRef::from(&v))
+                .map_err(|_| Error::Database("a stored value had an unexpected form".into()))?,
+        )),
+        _ => Ok(None),
+    }
+}
+
+fn read_rows(
     conn: &Connection,
     sql: &str,
     args: &[&dyn ToSql],
@@ -338,7 +431,7 @@ fn read_partial(
     };
     let mut rows = match stmt.query(args) {
         Ok(r) => r,
-        Err(e) if is_damage(&e) => return Ok((Vec::new(), true)),
+        Err(e) if is_step_damage(&e) => return Ok((Vec::new(), true)),
         Err(e) => return Err(e.into()),
     };
     let mut out = Vec::new();
@@ -351,9 +444,21 @@ fn read_partial(
             ),
             Ok(None) => return Ok((out, false)),
             Err(e) if is_damage(&e) => return Ok((out, true)),
+            Err(e) if is_step_damage(&e) => return Ok((out, true)),
             Err(e) => return Err(e.into()),
         }
     }
+}
+
+/// Whether a row read back holds a page SQLCipher zeroed: a row whose text continues on a
+/// damaged overflow page can come back without an error, its text cut by NUL bytes, which
+/// no text the journal stores contains. Such a row is treated as lost, not copied.
+fn zeroed(row: &[Value]) -> bool {
+    row.iter().any(|v| match v {
+        Value::Text(t) => t.contains('\0'),
+        Value::Blob(b) => b.len() >= 16 && b.iter().rev().take(16).all(|x| *x == 0),
+        _ => false,
+    })
 }
 
 fn int(v: &Value) -> i64 {
@@ -374,7 +479,7 @@ fn text(v: &Value) -> Option<String> {
 /// rowid ranges that could not be read are returned, merged. `hint` is the highest rowid
 /// an index has seen, for when the table's own last page is damaged.
 fn walk_rowids(
-    conn: &Connection,
+    conn: &Source,
     t: &str,
     cols: &[String],
     hint: i64,
@@ -382,12 +487,10 @@ fn walk_rowids(
 ) -> Result<Vec<[i64; 2]>> {
     let list = cols.join(", ");
     let n = cols.len() + 1;
-    let sql = format!("SELECT rowid, {list} FROM \"{t}\" WHERE rowid BETWEEN ?1 AND ?2 ORDER BY rowid");
-    let max: Option<i64> = match conn.query_row(&format!("SELECT max(rowid) FROM \"{t}\""), [], |r| r.get(0)) {
-        Ok(m) => m,
-        Err(e) if is_damage(&e) => None,
-        Err(e) => return Err(e.into()),
-    };
+    let sql =
+        format!("SELECT rowid, {list} FROM \"{t}\" WHERE rowid BETWEEN ?1 AND ?2 ORDER BY rowid");
+    let max: Option<i64> =
+        read_one::<Option<i64>>(conn, &format!("SELECT max(rowid) FROM \"{t}\""))?.flatten();
     let hi = max.unwrap_or(0).max(hint);
     let mut lost: Vec<[i64; 2]> = Vec::new();
     let mut todo: Vec<(i64, i64)> = Vec::new();
@@ -402,9 +505,14 @@ fn walk_rowids(
         let (rows, damaged) = read_partial(conn, &sql, &[&a, &b], n)?;
         let mut next = a;
         for mut row in rows {
-            next = int(&row[0]) + 1;
+            let rowid = int(&row[0]);
+            next = rowid + 1;
             row.remove(0);
-            sink(row)?;
+            if zeroed(&row) {
+                lost.push([rowid, rowid]);
+            } else {
+                sink(row)?;
+            }
         }
         if damaged && next <= b {
             if next == b {
@@ -422,9 +530,14 @@ fn walk_rowids(
     let (rows, damaged) = read_partial(conn, &tail, &[&hi], n)?;
     let mut next = hi + 1;
     for mut row in rows {
-        next = int(&row[0]) + 1;
+        let rowid = int(&row[0]);
+        next = rowid + 1;
         row.remove(0);
-        sink(row)?;
+        if zeroed(&row) {
+            lost.push([rowid, rowid]);
+        } else {
+            sink(row)?;
+        }
     }
     if damaged {
         lost.push([next, i64::MAX]);
@@ -474,11 +587,15 @@ impl Known {
 /// Reads `(rowid, col)` from index `index` of `t` forwards, then backwards from the end
 /// when damage stopped it: the pairs read, whether whole, and the last values read each way.
 fn scan_index(
-    conn: &Connection,
+    conn: &Source,
     t: &str,
     index: &str,
     col: &str,
-) -> Result<(Vec<(i64, Option<String>)>, bool, (Option<String>, Option<String>))> {
+) -> Result<(
+    Vec<(i64, Option<String>)>,
+    bool,
+    (Option<String>, Option<String>),
+)> {
     let sql = |dir: &str| {
         format!("SELECT rowid, {col} FROM \"{t}\" INDEXED BY \"{index}\" ORDER BY {col} {dir}")
     };
@@ -497,7 +614,7 @@ fn scan_index(
 
 /// What the indexes of the rowid table `t` say: its ids (primary-key index) and, for an
 /// item table, its days (`<table>_by_day`). An index that cannot be used tells nothing.
-fn known(conn: &Connection, t: &Table) -> Result<Known> {
+fn known(conn: &Source, t: &Table) -> Result<Known> {
     let mut k = Known::default();
     let Some((index, pk)) = t.pk_index.as_deref().zip(t.pk.first()) else {
         return Ok(k);
@@ -573,10 +690,13 @@ fn ids_in(conn: &Connection, t: &str, col: &str) -> Result<HashSet<String>> {
 /// Copies every table, fills from the backup, repairs what lost its owner; one transaction.
 fn copy_all(
     j: &mut Journal,
-    src: &Connection,
-    src_tables: &[Table],
-    backup: Option<&Connection>,
+    src: Option<(&Source, &[Table])>,
+    backup: Option<&Source>,
 ) -> Result<SalvageReport> {
+    let (src, src_tables) = match src {
+        Some((s, t)) => (Some(s), t),
+        None => (None, &[][..]),
+    };
     let dst_tables = tables(&j.conn)?;
     j.conn.execute_batch("PRAGMA foreign_keys = OFF;")?;
     let tx = j.conn.transaction()?;
@@ -590,9 +710,10 @@ fn copy_all(
         left_deleted: 0,
         indexed: 0,
         from_backup: None,
+        source_unreadable: src.is_none(),
     };
     let backup_tables = match backup {
-        Some(b) => tables(b)?,
+        Some(b) => tables(&b.conn())?,
         None => Vec::new(),
     };
     // Rowid tables first: the link tables are read for the owners they hold.
@@ -602,6 +723,7 @@ fn copy_all(
     // Owners whose link rows (in which table) could not all be read, or came from the backup.
     let mut refill: HashMap<String, HashSet<String>> = HashMap::new();
     for t in order {
+        let Some(src) = src else { break };
         let Some(dst) = dst_tables.iter().find(|d| d.name == t.name) else {
             continue;
         };
@@ -641,7 +763,7 @@ fn copy_all(
             let list = cols.join(", ");
             let order_by = t.pk.join(", ");
             let mut put = |rows: Vec<Vec<Value>>, ts: &mut TableSalvage| -> Result<()> {
-                for row in rows {
+                for row in rows.into_iter().filter(|r| !zeroed(r)) {
                     if w.put(&row)? {
                         ts.salvaged += 1;
                     }
@@ -698,9 +820,22 @@ fn copy_all(
     if let Some(b) = backup {
         let mut filled_ids: HashMap<String, HashSet<String>> = HashMap::new();
         for bt in backup_tables.iter().filter(|t| t.rowid) {
-            let (Some(pk), Some((_, known))) = (bt.pk.first(), lost_rowids.get(&bt.name)) else {
+            let Some(pk) = bt.pk.first() else {
                 continue;
             };
+            // An unread table: nothing is known of it, so every row of the backup counts.
+            let unknown = Known::default();
+            let known = lost_rowids.get(&bt.name).map_or(&unknown, |(_, k)| k);
+            if !report.tables.iter().any(|t| t.table == bt.name) {
+                report.tables.push(TableSalvage {
+                    table: bt.name.clone(),
+                    salvaged: 0,
+                    filled: 0,
+                    refused: 0,
+                    unaccounted: vec![[1, i64::MAX]],
+                    incomplete_owners: 0,
+                });
+            }
             let Some(ts) = report.tables.iter_mut().find(|t| t.table == bt.name) else {
                 continue;
             };
@@ -784,16 +919,13 @@ fn copy_all(
         }
     }
 
-    let (stand_ins, dropped) = repair_owners(&tx, &dst_tables)?;
-    report.stand_ins = stand_ins;
-    report.orphans_dropped = dropped;
-
     // Per kind: what came back, and what an index can name that did not.
     for kind in KINDS {
         let t = kind.table();
         let ts = report.tables.iter().find(|x| x.table == t);
-        let (salvaged, filled, uncounted) =
-            ts.map_or((0, 0, false), |x| (x.salvaged, x.filled, !x.unaccounted.is_empty()));
+        let (salvaged, filled, uncounted) = ts.map_or((0, 0, false), |x| {
+            (x.salvaged, x.filled, !x.unaccounted.is_empty())
+        });
         let mut lost_here = Vec::new();
         if let Some((ranges, known)) = lost_rowids.get(t) {
             let have = ids_in(&tx, t, "id")?;
@@ -823,14 +955,20 @@ fn copy_all(
         });
         report.lost.extend(lost_here);
     }
+    // After the lost items are told (a stand-in is not a challenge that came back).
+    let (stand_ins, dropped) = repair_owners(&tx, &dst_tables)?;
+    report.stand_ins = stand_ins;
+    report.orphans_dropped = dropped;
     report
         .lost
         .sort_by(|a, b| (&a.day, a.kind.as_str(), &a.id).cmp(&(&b.day, b.kind.as_str(), &b.id)));
     tx.commit()?;
     j.conn.execute_batch("PRAGMA foreign_keys = ON;")?;
-    let broken: i64 = j
-        .conn
-        .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))?;
+    let broken: i64 =
+        j.conn
+            .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+                r.get(0)
+            })?;
     if broken > 0 {
         return Err(Error::Database(
             "the salvaged rows still refer to rows that are missing".into(),
@@ -849,8 +987,7 @@ fn link_owner(t: &Table) -> Option<(String, String, String)> {
 /// every row whose owner is missing (until none is): what the rows' own `ON DELETE`
 /// rules would have done had the owner been deleted.
 fn repair_owners(tx: &rusqlite::Transaction<'_>, dst: &[Table]) -> Result<(usize, usize)> {
-    let now = chrono::Utc::now()
-        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
     let stand_ins = tx.execute(
         "INSERT INTO challenges (id, created_at, updated_at, at, offset_secs, day, private, skill)
          SELECT challenge_id, ?1, ?1, min(at), offset_secs, day, 1, ?2 FROM sessions
