@@ -41,6 +41,13 @@ fn hint(e: &Error) -> Option<String> {
             };
             format!("(`{list}` shows them.)")
         }
+        Error::Damaged(_) => {
+            "(`asym salvage --to DIR` copies every entry still readable into a new journal.)".into()
+        }
+        Error::NothingReadable(_) => {
+            "(`asym salvage --to DIR --from-backup FILE` takes the rest from a backup.)".into()
+        }
+        Error::NotEmpty(_) => "(Give `asym salvage --to` a new folder.)".into(),
         Error::NoDataDir => "Give one with --data-dir or ASYMPTOTE_DATA_DIR.".into(),
         Error::Exists(_) => "(--replace writes over it.)".into(),
         Error::Field { field, .. } => format!("({})", option(*field)),

@@ -195,7 +195,16 @@ fn a_damaged_page_costs_only_the_rows_on_it_and_the_backup_gives_those_back() {
                 .count();
             assert_eq!(stand_ins, report.stand_ins);
         }
-        // The source was only read.
+        // The source was only read, and nothing was left beside it.
+        let beside: BTreeSet<String> = std::fs::read_dir(source.parent().unwrap())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(
+            beside,
+            BTreeSet::from(["journal.db".to_string(), "journal.meta.json".to_string()]),
+            "{what}"
+        );
         let damaged_again = s.root.path().join(format!("{what}-again"));
         fx::copy_journal(&s.live(), &damaged_again);
         fx::flip(&damaged_again.join("journal.db"), page, &mut fx::Rng(page));
