@@ -1123,7 +1123,7 @@ fn salvage_gives_back_every_entry_but_those_on_the_damaged_page_and_a_backup_the
     let lost = report["lost"].as_array().unwrap().len();
     let refl = &report["kinds"][3];
     assert_eq!(refl["kind"], "reflection");
-    assert_eq!(refl["salvaged"].as_u64().unwrap() as usize + lost, 16);
+    assert_eq!(refl["salvaged"].as_u64().unwrap() + lost as u64, 16);
     assert!(
         lost <= 4,
         "page {page} cost {lost} reflections: more than it holds"

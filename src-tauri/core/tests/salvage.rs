@@ -1,8 +1,10 @@
 //! Salvage of a damaged journal, on real SQLCipher files: a page's bytes are flipped, the
 //! journal is salvaged, and what came back is compared row by row with the intact file.
+// Counts of a small test journal: the casts cannot lose a value.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
+    clippy::cast_sign_loss,
     clippy::cast_possible_truncation,
     clippy::cast_possible_wrap,
     clippy::cast_precision_loss

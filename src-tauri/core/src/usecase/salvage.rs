@@ -584,18 +584,17 @@ impl Known {
     }
 }
 
-/// Reads `(rowid, col)` from index `index` of `t` forwards, then backwards from the end
-/// when damage stopped it: the pairs read, whether whole, and the last values read each way.
-fn scan_index(
-    conn: &Source,
-    t: &str,
-    index: &str,
-    col: &str,
-) -> Result<(
+/// What a scan of an index gave: `(rowid, value)` pairs, whether it read the index whole,
+/// and (when not) the last value read forwards and backwards, between which it read none.
+type IndexScan = (
     Vec<(i64, Option<String>)>,
     bool,
     (Option<String>, Option<String>),
-)> {
+);
+
+/// Reads `(rowid, col)` from index `index` of `t` forwards, then backwards from the end
+/// when damage stopped it: the pairs read, whether whole, and the last values read each way.
+fn scan_index(conn: &Source, t: &str, index: &str, col: &str) -> Result<IndexScan> {
     let sql = |dir: &str| {
         format!("SELECT rowid, {col} FROM \"{t}\" INDEXED BY \"{index}\" ORDER BY {col} {dir}")
     };
