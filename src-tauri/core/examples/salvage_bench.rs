@@ -86,8 +86,10 @@ fn main() {
                 .as_deref()
                 .map_or("free", |o| if before.contains_key(o) {
                     "table"
+                } else if o == "sqlite_schema" || o == "sqlite_master" {
+                    "schema"
                 } else {
-                    "index/FTS/schema"
+                    "index or search index"
                 }),
             on.pagetype.as_deref().unwrap_or("-")
         );

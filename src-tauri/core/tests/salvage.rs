@@ -413,3 +413,76 @@ fn salvage_refuses_a_used_target_a_foreign_backup_and_an_unreadable_file() {
     usecase::salvage(&live, &empty, &s.keys, none, None).unwrap();
     assert!(Journal::exists(&empty));
 }
+
+#[test]
+fn a_passphrase_journal_is_salvaged_with_its_passphrase_or_recovery_key_from_any_path() {
+    let root = fx::scratch();
+    // A folder name that must be escaped in a `file:` URI.
+    let dir = root.path().join("my journal?#%");
+    let keys = NoKeyStore;
+    let weak = KdfParams {
+        m_kib: 8,
+        t: 1,
+        p: 1,
+    };
+    let mut created = Journal::create(
+        &dir,
+        CreateOptions {
+            kdf: weak,
+            ..CreateOptions::passphrase(Passphrase::new("correct horse".into()))
+        },
+        &keys,
+    )
+    .unwrap();
+    let rk = created.recovery_key.display_dangerously().to_string();
+    created
+        .journal
+        .add_reflection(NewReflection {
+            text: Some("kept through a salvage".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    drop(created);
+    let pass = || Ok(Passphrase::new("correct horse".into()));
+    // A wrong passphrase: refused, nothing made.
+    let to = root.path().join("out");
+    let e = usecase::salvage(
+        &dir,
+        &to,
+        &keys,
+        || Ok(Passphrase::new("wrong horse".into())),
+        None,
+    )
+    .unwrap_err();
+    assert_eq!(e.kind(), "wrong_key", "{e}");
+    assert!(!to.exists());
+    // A killed salvage's work folder beside the target is removed by the next one.
+    let stale = root.path().join(".out.salvage-999999999");
+    std::fs::create_dir(&stale).unwrap();
+    std::fs::write(stale.join("journal.db"), b"half").unwrap();
+    let r = usecase::salvage(&dir, &to, &keys, pass, None).unwrap();
+    assert_eq!(r.salvaged(), 1);
+    assert!(!stale.exists(), "the stale work folder is gone");
+    let names: Vec<String> = std::fs::read_dir(root.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.iter().all(|n| !n.contains(".salvage-")), "{names:?}");
+    // The new journal opens with the same passphrase, and with the recovery key.
+    let j = Journal::open(
+        &to,
+        Unlock::Passphrase(Passphrase::new("correct horse".into())),
+        &keys,
+    )
+    .unwrap();
+    assert_eq!(
+        j.recent_reflections(5, 0).unwrap()[0].text.as_deref(),
+        Some("kept through a salvage")
+    );
+    drop(j);
+    let to2 = root.path().join("out2");
+    let r =
+        usecase::salvage_with(&dir, &to2, Unlock::RecoveryKey(rk.clone()), &keys, None).unwrap();
+    assert_eq!(r.salvaged(), 1);
+    Journal::open(&to2, Unlock::RecoveryKey(rk), &keys).unwrap();
+}

@@ -195,8 +195,8 @@ pub fn salvage_with(
     if src.is_none() && backup.is_none() {
         return Err(Error::NothingReadable(source.to_path_buf()));
     }
-    let existed = target.exists();
-    let mut j = Journal::create_keyed(target, &meta, key)?;
+    let work = work_dir(target)?;
+    let mut j = Journal::create_keyed(&work, &meta, key)?;
     let out = copy_all(
         &mut j,
         src.as_ref().map(|(s, t)| (s, t.as_slice())),
@@ -209,14 +209,58 @@ pub fn salvage_with(
         report.from_backup = fill_from.map(Path::to_path_buf);
         Ok(report)
     });
+    // Closed (its log checkpointed away) before it takes the target's name.
     drop(j);
-    if out.is_err() {
-        Journal::remove_files(target);
-        if !existed {
-            let _ = std::fs::remove_dir(target);
+    let out = out.and_then(|report| {
+        let io = |e| Error::io(target, e, None);
+        if target.exists() {
+            std::fs::remove_dir(target).map_err(io)?;
         }
+        std::fs::rename(&work, target).map_err(io)?;
+        if let Some(parent) = work.parent()
+            && let Ok(d) = std::fs::File::open(parent)
+        {
+            let _ = d.sync_all();
+        }
+        Ok(report)
+    });
+    if out.is_err() {
+        Journal::remove_files(&work);
+        let _ = std::fs::remove_dir(&work);
     }
     out
+}
+
+/// The folder a salvage builds the new journal in, beside the target, renamed to the
+/// target when it is complete: killed at any moment, a salvage leaves no half-filled
+/// journal under the target's name (only this folder, which the next salvage to the same
+/// target removes).
+fn work_dir(target: &Path) -> Result<PathBuf> {
+    let parent = match target.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = target
+        .file_name()
+        .ok_or_else(|| Error::NotEmpty(target.to_path_buf()))?
+        .to_string_lossy()
+        .into_owned();
+    crate::fsutil::create_private_dir(&parent)?;
+    let prefix = format!(".{name}.salvage-");
+    if let Ok(entries) = std::fs::read_dir(&parent) {
+        for e in entries.flatten() {
+            let fname = e.file_name().to_string_lossy().into_owned();
+            let Some(Ok(pid)) = fname.strip_prefix(&prefix).map(str::parse::<u32>) else {
+                continue;
+            };
+            if pid != std::process::id() && !crate::fsutil::process_runs(pid) {
+                // Only a journal's files: `remove_dir` refuses a folder holding more.
+                Journal::remove_files(&e.path());
+                let _ = std::fs::remove_dir(e.path());
+            }
+        }
+    }
+    Ok(parent.join(format!("{prefix}{}", std::process::id())))
 }
 
 /// Refuses a target that holds anything.
