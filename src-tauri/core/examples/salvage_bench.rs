@@ -44,6 +44,17 @@ fn main() {
         (pages * fx::PAGE) as f64 / 1_048_576.0,
         t.elapsed()
     );
+    let c = fx::raw(&live.join("journal.db"), &key, false);
+    let count = |sql: &str| -> i64 { c.query_row(sql, [], |r| r.get(0)).unwrap() };
+    println!(
+        "of its pages: {} hold the schema (page 1 among them), {} are interior pages of a data table's tree",
+        count("SELECT count(*) FROM dbstat WHERE name IN ('sqlite_schema', 'sqlite_master')"),
+        count(
+            "SELECT count(*) FROM dbstat WHERE pagetype = 'internal' AND name IN
+             (SELECT name FROM sqlite_master WHERE type = 'table')"
+        )
+    );
+    drop(c);
     let mut rng = fx::Rng(seed);
     let (mut back, mut back_filled, mut worst) = (0, 0, usize::MAX);
     let mut secs = Vec::new();
@@ -118,5 +129,44 @@ fn main() {
     }
     for (what, (hits, lost)) in by_type {
         println!("  {what}: {hits} flips, {lost} items lost in all");
+    }
+    // What the pages no random flip may hit cost: each interior page of a data table's tree,
+    // and each schema page but the first, damaged once.
+    let c = fx::raw(&live.join("journal.db"), &key, false);
+    let mut s = c
+        .prepare(
+            "SELECT pageno, name FROM dbstat WHERE pageno > 1 AND (
+               (pagetype = 'internal' AND name IN (SELECT name FROM sqlite_master WHERE type = 'table'))
+               OR name IN ('sqlite_schema', 'sqlite_master')) ORDER BY pageno",
+        )
+        .unwrap();
+    let special: Vec<(u64, String)> = s
+        .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get(1)?)))
+        .unwrap()
+        .map(|x| {
+            let (p, n) = x.unwrap();
+            (u64::try_from(p).unwrap(), n)
+        })
+        .collect();
+    drop(s);
+    drop(c);
+    println!("each interior page of a data table, and each schema page past page 1, damaged once:");
+    for (i, (page, name)) in special.into_iter().enumerate() {
+        let on = fx::on_page(&live.join("journal.db"), &key, page, &before);
+        let damaged = root.path().join(format!("x{i}"));
+        fx::copy_journal(&live, &damaged);
+        fx::flip(&damaged.join("journal.db"), page, &mut fx::Rng(page));
+        let target = root.path().join(format!("xs{i}"));
+        let got = match usecase::salvage(&damaged, &target, &keys, || unreachable!(), None) {
+            Ok(_) => {
+                let after = fx::rows(&target.join("journal.db"), &key);
+                fx::compare(&before, &after, &on).items_back
+            }
+            Err(e) if e.kind() == "nothing_readable" => 0,
+            Err(e) => panic!("page {page}: {e}"),
+        };
+        println!("  page {page} ({name}): {} items lost", all - got);
+        std::fs::remove_dir_all(&damaged).unwrap();
+        let _ = std::fs::remove_dir_all(&target);
     }
 }
