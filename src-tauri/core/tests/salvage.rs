@@ -127,6 +127,8 @@ fn a_damaged_page_costs_only_the_rows_on_it_and_the_backup_gives_those_back() {
     let challenge_leaf = s.pages_where("name = 'challenges' AND pagetype = 'leaf'");
     let link_leaf = s.pages_where("name = 'reflection_tags' AND pagetype = 'leaf'");
     let index = s.pages_where("name = 'sessions_progress'");
+    let interior = s.pages_where("name = 'sessions' AND pagetype = 'internal'");
+    let reflections_interior = s.pages_where("name = 'reflections' AND pagetype = 'internal'");
     let fts = s.pages_where("name LIKE 'search_index%'");
     assert!(
         [
@@ -150,6 +152,9 @@ fn a_damaged_page_costs_only_the_rows_on_it_and_the_backup_gives_those_back() {
         ("tag links leaf", link_leaf[0], false),
         ("index", index[index.len() / 2], false),
         ("search index", fts[fts.len() / 2], false),
+        // No row lives on an interior page: the leaves below it are read page by page.
+        ("sessions interior", interior[0], false),
+        ("reflections interior", reflections_interior[0], false),
     ];
     for (what, page, loses_items) in cases {
         let source = s.root.path().join(format!("{what}-damaged/journal.db"));

@@ -30,6 +30,8 @@
 //! private, named so); any other row whose owner is lost is dropped, as a delete would.
 //! Last, the search index is rebuilt from the items.
 
+mod pages;
+
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -124,6 +126,8 @@ pub struct TableSalvage {
     pub unaccounted: Vec<[i64; 2]>,
     /// Owners (link tables) whose rows could not all be read.
     pub incomplete_owners: usize,
+    /// Of `salvaged`, the rows read page by page from leaves a damaged interior page hid.
+    pub from_pages: usize,
 }
 
 impl SalvageReport {
@@ -316,6 +320,8 @@ fn is_damage(e: &rusqlite::Error) -> bool {
 struct Table {
     name: String,
     cols: Vec<String>,
+    /// Each column's declared type, upper-case.
+    types: Vec<String>,
     /// The primary key's columns.
     pk: Vec<String>,
     rowid: bool,
@@ -359,11 +365,13 @@ fn tables(conn: &Connection) -> Result<Vec<Table>> {
             continue;
         }
         let mut cols = Vec::new();
+        let mut types = Vec::new();
         let mut pk: Vec<(i64, String)> = Vec::new();
         let mut info = conn.prepare(&format!("PRAGMA table_info(\"{name}\")"))?;
         let mut rows = info.query([])?;
         while let Some(r) = rows.next()? {
             let col: String = r.get(1)?;
+            types.push(r.get::<_, String>(2)?.to_ascii_uppercase());
             let pos: i64 = r.get(5)?;
             if pos > 0 {
                 pk.push((pos, col.clone()));
@@ -392,6 +400,7 @@ fn tables(conn: &Connection) -> Result<Vec<Table>> {
         out.push(Table {
             name: name.clone(),
             cols,
+            types,
             pk: pk.into_iter().map(|(_, c)| c).collect(),
             rowid: !sql.to_ascii_uppercase().contains("WITHOUT ROWID"),
             pk_index,
@@ -765,8 +774,22 @@ fn copy_all(
     let mut lost_rowids: HashMap<String, (Vec<[i64; 2]>, Known)> = HashMap::new();
     // Owners whose link rows (in which table) could not all be read, or came from the backup.
     let mut refill: HashMap<String, HashSet<String>> = HashMap::new();
+    let mut paged = false;
     for t in order {
         let Some(src) = src else { break };
+        if !t.rowid && !paged {
+            // Every rowid table is read: reach what a damaged interior page hid, before
+            // the links are read for the owners there are.
+            from_pages(
+                src,
+                src_tables,
+                &lost_rowids,
+                &tx,
+                &dst_tables,
+                &mut report.tables,
+            )?;
+            paged = true;
+        }
         let Some(dst) = dst_tables.iter().find(|d| d.name == t.name) else {
             continue;
         };
@@ -783,6 +806,7 @@ fn copy_all(
             refused: 0,
             unaccounted: Vec::new(),
             incomplete_owners: 0,
+            from_pages: 0,
         };
         if t.rowid {
             let known = known(src, t)?;
@@ -857,6 +881,16 @@ fn copy_all(
         }
         report.tables.push(ts);
     }
+    if let (Some(src), false) = (src, paged) {
+        from_pages(
+            src,
+            src_tables,
+            &lost_rowids,
+            &tx,
+            &dst_tables,
+            &mut report.tables,
+        )?;
+    }
 
     // Fill from the backup: rowid tables by primary key, then links for the owners that
     // came from it or lost some of theirs.
@@ -877,6 +911,7 @@ fn copy_all(
                     refused: 0,
                     unaccounted: vec![[1, i64::MAX]],
                     incomplete_owners: 0,
+                    from_pages: 0,
                 });
             }
             let Some(ts) = report.tables.iter_mut().find(|t| t.table == bt.name) else {
@@ -1018,6 +1053,117 @@ fn copy_all(
         ));
     }
     Ok(report)
+}
+
+/// Reads, page by page, the leaves that no tree reaches (a damaged interior page hid them)
+/// and are not free, and adds each leaf's rows to the one table with lost rows whose shape
+/// they fit (column count and declared types): only rows in that table's lost rowid
+/// ranges, and, when its id index was read whole, only ids the index holds (a stale copy
+/// of a deleted row is not brought back).
+fn from_pages(
+    src: &Source,
+    src_tables: &[Table],
+    lost: &HashMap<String, (Vec<[i64; 2]>, Known)>,
+    tx: &Connection,
+    dst_tables: &[Table],
+    report: &mut [TableSalvage],
+) -> Result<()> {
+    let wanted: Vec<&Table> = src_tables
+        .iter()
+        .filter(|t| t.rowid && lost.get(&t.name).is_some_and(|(r, _)| !r.is_empty()))
+        .collect();
+    if wanted.is_empty() {
+        return Ok(());
+    }
+    let Some(pages) = pages::Pages::open(&src.path, &src.key) else {
+        return Ok(());
+    };
+    let (roots, _) = read_partial(
+        src,
+        "SELECT name, rootpage FROM sqlite_master WHERE rootpage > 0",
+        &[],
+        2,
+    )?;
+    let mut reached = HashSet::new();
+    let mut broken: Vec<&Table> = Vec::new();
+    for r in &roots {
+        let Ok(root) = u64::try_from(int(&r[1])) else {
+            continue;
+        };
+        let (seen, hurt) = pages.tree(root);
+        reached.extend(seen);
+        if hurt
+            && let Some(t) = wanted
+                .iter()
+                .find(|t| text(&r[0]).as_ref() == Some(&t.name))
+        {
+            broken.push(t);
+        }
+    }
+    if broken.is_empty() {
+        return Ok(());
+    }
+    let free = pages.free_pages();
+    for n in 2..=pages.count() {
+        if reached.contains(&n) || free.contains(&n) {
+            continue;
+        }
+        let Some(rows) = pages.table_leaf(n) else {
+            continue;
+        };
+        let Some(t) = broken
+            .iter()
+            .find(|t| !rows.is_empty() && rows.iter().all(|(_, v)| fits(t, v)))
+        else {
+            continue;
+        };
+        let (Some(dst), Some((ranges, known))) = (
+            dst_tables.iter().find(|d| d.name == t.name),
+            lost.get(&t.name),
+        ) else {
+            continue;
+        };
+        let keep: Vec<usize> = (0..t.cols.len())
+            .filter(|&i| dst.cols.contains(&t.cols[i]))
+            .collect();
+        let cols: Vec<String> = keep.iter().map(|&i| t.cols[i].clone()).collect();
+        let pk_at =
+            t.pk.first()
+                .and_then(|pk| t.cols.iter().position(|c| c == pk));
+        let mut w = Writer::new(tx, &t.name, &cols, true)?;
+        let mut got = 0;
+        for (rowid, v) in rows {
+            if !ranges.iter().any(|[a, b]| *a <= rowid && rowid <= *b) || zeroed(&v) {
+                continue;
+            }
+            let id = pk_at.and_then(|i| text(&v[i]));
+            if known.complete && id.is_some_and(|id| !known.ids.contains(&id)) {
+                continue;
+            }
+            let row: Vec<Value> = keep.iter().map(|&i| v[i].clone()).collect();
+            if w.put(&row)? {
+                got += 1;
+            }
+        }
+        if let Some(ts) = report.iter_mut().find(|x| x.table == t.name) {
+            ts.salvaged += got;
+            ts.from_pages += got;
+        }
+    }
+    Ok(())
+}
+
+/// Whether a record's values fit table `t`'s columns: their number, and each value's type
+/// against the declared one (the tables are STRICT; a REAL may be stored as an integer).
+fn fits(t: &Table, v: &[Value]) -> bool {
+    v.len() == t.cols.len()
+        && v.iter().zip(&t.types).all(|(v, ty)| match v {
+            Value::Null => true,
+            Value::Integer(_) => matches!(ty.as_str(), "INTEGER" | "INT" | "REAL" | "ANY"),
+            Value::Real(_) => matches!(ty.as_str(), "REAL" | "ANY"),
+            Value::Text(_) => matches!(ty.as_str(), "TEXT" | "ANY"),
+            Value::Blob(_) => matches!(ty.as_str(), "BLOB" | "ANY"),
+        })
 }
 
 /// A link table's owner: the column of its key's first part and the table it points to.
