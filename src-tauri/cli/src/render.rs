@@ -453,10 +453,16 @@ pub fn salvage(r: &usecase::SalvageReport) -> String {
         "Salvaged into {} (the damaged journal was only read, never changed).",
         r.target_dir.display()
     );
+    if r.read_by_pages {
+        let _ = writeln!(
+            out,
+            "The journal's list of tables is damaged, so it was read page by page; links (tags, a reflection's sessions and the like) stored under a lost entry of that list could not be found."
+        );
+    }
     if r.source_unreadable {
         let _ = writeln!(
             out,
-            "Nothing could be read from the damaged journal itself (its list of tables is damaged); everything below came from the backup."
+            "Nothing could be read from the damaged journal itself (its first page is damaged); everything below came from the backup."
         );
     } else {
         let got = per(|k| k.salvaged);

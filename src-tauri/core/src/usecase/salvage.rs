@@ -10,13 +10,16 @@
 //!   ranges of [`RANGE`]; a range that fails keeps the rows read before the failure and
 //!   the rest is halved, again and again, down to single rowids. A damaged leaf page thus
 //!   costs the rows on it, and a damaged overflow page the one row it belongs to. A
-//!   damaged *interior* page of a table's tree hides the leaves below it from every
-//!   read through SQL (SQLite's tree has no sibling links), so it costs the rows of that
-//!   subtree; their ids and days are still told from the indexes, and a backup gives them
-//!   back. Damage in an index or in the search index costs nothing: indexes are rebuilt.
+//!   damaged *interior* page of a table's tree hides the leaves below it from every read
+//!   through SQL (SQLite's tree has no sibling links): those are read below SQL (last
+//!   item). Damage in an index or in the search index costs nothing: indexes are rebuilt.
 //! * **link tables** (`WITHOUT ROWID`: tags, a reflection's sessions, challenges and
 //!   purposes, a challenge's purposes) owner by owner, forwards and then backwards from
 //!   the damage, so only the links stored on a damaged page are missing.
+//! * **below SQL** ([`pages`]): where a damaged interior page hides a table's leaves, the
+//!   file is read page by page (decrypted here with the key) and the leaves no tree
+//!   reaches are given to the table whose rows they fit; where the list of tables itself
+//!   is damaged (a schema page past page 1), every table is read that way.
 //!
 //! The new journal is made by the normal create and migrations, under **the same key and a
 //! copy of the key envelope**: the passphrase, the recovery key written down at `init` and
@@ -85,9 +88,13 @@ pub struct SalvageReport {
     pub indexed: usize,
     /// The backup used, if any.
     pub from_backup: Option<PathBuf>,
-    /// Nothing could be read from the damaged journal (its list of tables is damaged):
+    /// Nothing could be read from the damaged journal (its first page is damaged):
     /// everything came from the backup.
     pub source_unreadable: bool,
+    /// The journal's list of tables was damaged, so it was read page by page, without SQL:
+    /// a table whose entry in that list was lost is found by the shape of its rows, and
+    /// its links (tags, a reflection's sessions…) are lost with the entry.
+    pub read_by_pages: bool,
 }
 
 /// One item kind's part of a [`SalvageReport`].
@@ -196,7 +203,17 @@ pub fn salvage_with(
         }
         Err(_) => None,
     };
-    if src.is_none() && backup.is_none() {
+    // Then the pages themselves, when page 1 at least can be read.
+    let paged = match &src {
+        Some(_) => None,
+        None => pages::Pages::open(&source.join(DB_FILE), &key).filter(|p| p.page(1).is_some()),
+    };
+    if let Some(p) = &paged
+        && p.schema_version() > SCHEMA_VERSION
+    {
+        return Err(Error::TooNew(p.schema_version()));
+    }
+    if src.is_none() && paged.is_none() && backup.is_none() {
         return Err(Error::NothingReadable(source.to_path_buf()));
     }
     let work = work_dir(target)?;
@@ -204,6 +221,7 @@ pub fn salvage_with(
     let out = copy_all(
         &mut j,
         src.as_ref().map(|(s, t)| (s, t.as_slice())),
+        paged.as_ref(),
         backup.as_ref(),
     )
     .and_then(|mut report| {
@@ -743,6 +761,7 @@ fn ids_in(conn: &Connection, t: &str, col: &str) -> Result<HashSet<String>> {
 fn copy_all(
     j: &mut Journal,
     src: Option<(&Source, &[Table])>,
+    paged: Option<&pages::Pages>,
     backup: Option<&Source>,
 ) -> Result<SalvageReport> {
     let (src, src_tables) = match src {
@@ -762,7 +781,8 @@ fn copy_all(
         left_deleted: 0,
         indexed: 0,
         from_backup: None,
-        source_unreadable: src.is_none(),
+        source_unreadable: src.is_none() && paged.is_none(),
+        read_by_pages: paged.is_some(),
     };
     let backup_tables = match backup {
         Some(b) => tables(&b.conn())?,
@@ -774,10 +794,10 @@ fn copy_all(
     let mut lost_rowids: HashMap<String, (Vec<[i64; 2]>, Known)> = HashMap::new();
     // Owners whose link rows (in which table) could not all be read, or came from the backup.
     let mut refill: HashMap<String, HashSet<String>> = HashMap::new();
-    let mut paged = false;
+    let mut paged_done = false;
     for t in order {
         let Some(src) = src else { break };
-        if !t.rowid && !paged {
+        if !t.rowid && !paged_done {
             // Every rowid table is read: reach what a damaged interior page hid, before
             // the links are read for the owners there are.
             from_pages(
@@ -788,7 +808,7 @@ fn copy_all(
                 &dst_tables,
                 &mut report.tables,
             )?;
-            paged = true;
+            paged_done = true;
         }
         let Some(dst) = dst_tables.iter().find(|d| d.name == t.name) else {
             continue;
@@ -881,7 +901,7 @@ fn copy_all(
         }
         report.tables.push(ts);
     }
-    if let (Some(src), false) = (src, paged) {
+    if let (Some(src), false) = (src, paged_done) {
         from_pages(
             src,
             src_tables,
@@ -890,6 +910,9 @@ fn copy_all(
             &dst_tables,
             &mut report.tables,
         )?;
+    }
+    if let Some(p) = paged {
+        below_sql(p, &tx, &dst_tables, &mut report.tables, &mut lost_rowids)?;
     }
 
     // Fill from the backup: rowid tables by primary key, then links for the owners that
@@ -955,7 +978,7 @@ fn copy_all(
             filled_ids.insert(bt.name.clone(), added);
         }
         for bt in backup_tables.iter().filter(|t| !t.rowid) {
-            let Some((col, parent, _)) = link_owner(bt) else {
+            let Some((col, parent, pcol)) = link_owner(bt) else {
                 continue;
             };
             let Some(dst) = dst_tables.iter().find(|d| d.name == bt.name) else {
@@ -967,11 +990,22 @@ fn copy_all(
                 .filter(|c| dst.cols.contains(c))
                 .cloned()
                 .collect();
+            // A link table read page by page whose rows could not all be found: every
+            // owner's links are taken from the backup (those still there are kept).
+            let unknown = lost_rowids
+                .get(&bt.name)
+                .is_some_and(|(r, _)| !r.is_empty());
+            let all_owners = if unknown {
+                ids_in(&tx, &parent, &pcol)?
+            } else {
+                HashSet::new()
+            };
             let mut owners: Vec<String> = filled_ids
                 .get(&parent)
                 .into_iter()
                 .flatten()
                 .chain(refill.get(&bt.name).into_iter().flatten())
+                .chain(all_owners.iter())
                 .cloned()
                 .collect();
             owners.sort();
@@ -1148,6 +1182,134 @@ fn from_pages(
         if let Some(ts) = report.iter_mut().find(|x| x.table == t.name) {
             ts.salvaged += got;
             ts.from_pages += got;
+        }
+    }
+    Ok(())
+}
+
+/// Reads every table page by page when SQL cannot (its list of tables is damaged): the
+/// list's own rows that can be read give the tables' root pages; each tree is read from
+/// its root; a table whose root is unknown, or whose tree is damaged, gets the leaves no
+/// tree reaches whose rows fit it (and only it). Tables are taken as the new journal
+/// defines them (migrations only ever add tables, so an older journal's columns are the
+/// same).
+fn below_sql(
+    p: &pages::Pages,
+    tx: &Connection,
+    dst_tables: &[Table],
+    report: &mut Vec<TableSalvage>,
+    lost: &mut HashMap<String, (Vec<[i64; 2]>, Known)>,
+) -> Result<()> {
+    let (schema, _) = p.tree(1);
+    let mut roots: HashMap<String, u64> = HashMap::new();
+    for n in &schema {
+        for (_, v) in p.table_leaf(*n).unwrap_or_default() {
+            if let (5, Some(name), Value::Integer(root)) = (v.len(), text(&v[1]), &v[3])
+                && let Ok(root) = u64::try_from(*root)
+                && root > 0
+            {
+                roots.insert(name, root);
+            }
+        }
+    }
+    let mut reached = schema;
+    let mut trees = HashMap::new();
+    for (name, root) in &roots {
+        let tree = p.tree(*root);
+        reached.extend(tree.0.iter().copied());
+        trees.insert(name.clone(), tree);
+    }
+    let mut broken: Vec<&Table> = Vec::new();
+    for t in dst_tables {
+        let mut ts = TableSalvage {
+            table: t.name.clone(),
+            salvaged: 0,
+            filled: 0,
+            refused: 0,
+            unaccounted: Vec::new(),
+            incomplete_owners: 0,
+            from_pages: 0,
+        };
+        let mut known = Known::default();
+        let pk_at =
+            t.pk.first()
+                .and_then(|pk| t.cols.iter().position(|c| c == pk));
+        let mut w = Writer::new(tx, &t.name, &t.cols, true)?;
+        let hurt = match trees.get(&t.name) {
+            Some((seen, hurt)) => {
+                let mut pages: Vec<u64> = seen.iter().copied().collect();
+                pages.sort_unstable();
+                for n in pages {
+                    let rows = if t.rowid {
+                        p.table_leaf(n)
+                            .map(|r| r.into_iter().map(|(_, v)| v).collect())
+                    } else {
+                        p.index_cells(n)
+                    };
+                    for v in rows.unwrap_or_default() {
+                        if fits(t, &v) && !zeroed(&v) && w.put(&v)? {
+                            ts.salvaged += 1;
+                            ts.from_pages += 1;
+                            if let Some(id) = pk_at.and_then(|i| text(&v[i])) {
+                                known.ids.insert(id);
+                            }
+                        }
+                    }
+                }
+                *hurt
+            }
+            None => true,
+        };
+        drop(w);
+        known.complete = !hurt;
+        if hurt {
+            ts.unaccounted = vec![[1, i64::MAX]];
+            if t.rowid {
+                broken.push(t);
+            } else {
+                ts.incomplete_owners += 1;
+            }
+        }
+        lost.insert(t.name.clone(), (ts.unaccounted.clone(), known));
+        report.push(ts);
+    }
+    if broken.is_empty() {
+        return Ok(());
+    }
+    let free = p.free_pages();
+    for n in 2..=p.count() {
+        if reached.contains(&n) || free.contains(&n) {
+            continue;
+        }
+        let Some(rows) = p.table_leaf(n) else {
+            continue;
+        };
+        let fitting: Vec<&&Table> = broken
+            .iter()
+            .filter(|t| !rows.is_empty() && rows.iter().all(|(_, v)| fits(t, v)))
+            .collect();
+        // A leaf two tables could own is left out rather than given to the wrong one.
+        let [t] = fitting.as_slice() else {
+            continue;
+        };
+        let pk_at =
+            t.pk.first()
+                .and_then(|pk| t.cols.iter().position(|c| c == pk));
+        let mut w = Writer::new(tx, &t.name, &t.cols, true)?;
+        let mut got = 0;
+        let mut ids = Vec::new();
+        for (_, v) in rows {
+            if !zeroed(&v) && w.put(&v)? {
+                got += 1;
+                ids.extend(pk_at.and_then(|i| text(&v[i])));
+            }
+        }
+        if let Some(ts) = report.iter_mut().find(|x| x.table == t.name) {
+            ts.salvaged += got;
+            ts.from_pages += got;
+        }
+        if let Some((_, k)) = lost.get_mut(&t.name) {
+            k.ids.extend(ids);
         }
     }
     Ok(())

@@ -150,13 +150,51 @@ impl Pages {
         Some(rows)
     }
 
+    /// The header field `user_version` (the schema version), from page 1.
+    pub(super) fn schema_version(&self) -> i64 {
+        self.page(1).map_or(0, |p| i64::from(be32(&p, 60)))
+    }
+
+    /// The records of page `n` if it is a page of an index tree (a `WITHOUT ROWID` table's
+    /// rows live there, in leaf and interior cells alike).
+    pub(super) fn index_cells(&self, n: u64) -> Option<Vec<Vec<Value>>> {
+        let p = self.page(n)?;
+        let h = if n == 1 { 100 } else { 0 };
+        let (interior, array) = match p[h] {
+            0x0A => (false, h + 8),
+            0x02 => (true, h + 12),
+            _ => return None,
+        };
+        let cells = usize::from(be16(&p, h + 3));
+        let mut rows = Vec::with_capacity(cells);
+        for k in 0..cells {
+            let at = usize::from(be16(&p, array + 2 * k)) + if interior { 4 } else { 0 };
+            let Some((size, a)) = varint(&p, at) else {
+                continue;
+            };
+            let Ok(size) = usize::try_from(size) else {
+                continue;
+            };
+            let x = (USABLE - 12) * 64 / 255 - 23;
+            if let Some(v) = self.payload(&p, at + a, size, x).and_then(|b| record(&b)) {
+                rows.push(v);
+            }
+        }
+        Some(rows)
+    }
+
     fn cell(&self, p: &[u8], at: usize) -> Option<(i64, Vec<Value>)> {
         let (size, a) = varint(p, at)?;
         let (rowid, b) = varint(p, at + a)?;
         let size = usize::try_from(size).ok()?;
-        let start = at + a + b;
-        // SQLite's split of a table leaf's payload between the page and overflow pages.
-        let x = USABLE - 35;
+        let payload = self.payload(p, at + a + b, size, USABLE - 35)?;
+        Some((rowid, record(&payload)?))
+    }
+
+    /// A cell's payload of `size` bytes from `start`, `x` the most a page keeps locally
+    /// (table leaves and index cells differ), the rest read from its overflow chain.
+    fn payload(&self, p: &[u8], start: usize, size: usize, x: usize) -> Option<Vec<u8>> {
+        // SQLite's split of a payload between the page and overflow pages.
         let m = (USABLE - 12) * 32 / 255 - 23;
         let local = if size <= x {
             size
@@ -179,7 +217,7 @@ impl Pages {
                 next = u64::from(be32(&o, 0));
             }
         }
-        Some((rowid, record(&payload)?))
+        Some(payload)
     }
 }
 
