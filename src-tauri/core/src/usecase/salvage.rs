@@ -7,7 +7,7 @@
 //! (never written, never moved), and each table is read:
 //!
 //! * **rowid tables** (items, feedback, drafts, settings, the manager's tables) in rowid
-//!   ranges of [`RANGE`]; a range that fails keeps the rows read before the failure and
+//!   ranges of 512 (`RANGE`); a range that fails keeps the rows read before the failure and
 //!   the rest is halved, again and again, down to single rowids. A damaged leaf page thus
 //!   costs the rows on it, and a damaged overflow page the one row it belongs to. A
 //!   damaged *interior* page of a table's tree hides the leaves below it from every read
@@ -16,7 +16,7 @@
 //! * **link tables** (`WITHOUT ROWID`: tags, a reflection's sessions, challenges and
 //!   purposes, a challenge's purposes) owner by owner, forwards and then backwards from
 //!   the damage, so only the links stored on a damaged page are missing.
-//! * **below SQL** ([`pages`]): where a damaged interior page hides a table's leaves, the
+//! * **below SQL** (`pages.rs`): where a damaged interior page hides a table's leaves, the
 //!   file is read page by page (decrypted here with the key) and the leaves no tree
 //!   reaches are given to the table whose rows they fit; where the list of tables itself
 //!   is damaged (a schema page past page 1), every table is read that way.
