@@ -1145,10 +1145,12 @@ fn from_pages(
         let Some(rows) = pages.table_leaf(n) else {
             continue;
         };
-        let Some(t) = broken
+        let fitting: Vec<&&Table> = broken
             .iter()
-            .find(|t| !rows.is_empty() && rows.iter().all(|(_, v)| fits(t, v)))
-        else {
+            .filter(|t| !rows.is_empty() && rows.iter().all(|(_, v)| fits(t, v)))
+            .collect();
+        // A leaf two tables could own is left out rather than given to the wrong one.
+        let [t] = fitting.as_slice() else {
             continue;
         };
         let (Some(dst), Some((ranges, known))) = (
