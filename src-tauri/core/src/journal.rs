@@ -192,11 +192,7 @@ impl Journal {
             }),
             Err(e) => {
                 // Undo a half-made journal so `init` can be tried again.
-                for f in [DB_FILE, "journal.db-wal", "journal.db-shm"] {
-                    let _ = std::fs::remove_file(dir.join(f));
-                }
-                let _ = std::fs::remove_file(JournalMeta::path(dir));
-                fsutil::clean_stale_temps(&JournalMeta::path(dir));
+                Self::remove_files(dir);
                 if opts.mode == KeyMode::Keyring {
                     let _ = keys.delete(&meta.keyring_account());
                 }
@@ -266,8 +262,8 @@ impl Journal {
     }
 
     /// The key envelope of the journal in `dir` and the key `unlock` gives, proven by the
-    /// key check value, without opening the database (a check looks at a file that may
-    /// not open).
+    /// key check value, without opening the database for writing (a check and a salvage
+    /// look at a file that may not open).
     pub(crate) fn unlock_key(
         dir: &Path,
         unlock: Unlock,
@@ -290,6 +286,47 @@ impl Journal {
     /// The journal's id (also in its key envelope): tells one journal's backups apart.
     pub fn journal_id(&self) -> &str {
         &self.meta.journal_id
+    }
+
+    /// Creates a journal in `dir` (which holds no part of one) under the envelope `meta`
+    /// and its `key`: salvage gives the new journal the key and envelope of the damaged
+    /// one, so its passphrase, recovery key and keyring entry all open it. On failure the
+    /// files it made are removed.
+    pub(crate) fn create_keyed(dir: &Path, meta: &JournalMeta, key: DbKey) -> Result<Journal> {
+        if Self::exists(dir) {
+            return Err(Error::AlreadyExists(dir.to_path_buf()));
+        }
+        let result = (|| {
+            fsutil::create_private_dir(dir)?;
+            meta.save_new(dir)?;
+            let db = dir.join(DB_FILE);
+            fsutil::create_private_file(&db).map_err(|e| Error::io(&db, e, None))?;
+            let mut conn = store::open_connection(&db, &key, true)?;
+            store::migrate(&mut conn)?;
+            Ok(conn)
+        })();
+        match result {
+            Ok(conn) => Ok(Journal {
+                conn,
+                dir: dir.to_path_buf(),
+                meta: meta.clone(),
+                key,
+                unreadable: Default::default(),
+            }),
+            Err(e) => {
+                Self::remove_files(dir);
+                Err(e)
+            }
+        }
+    }
+
+    /// Removes the files of a half-made journal in `dir`.
+    pub(crate) fn remove_files(dir: &Path) {
+        for f in [DB_FILE, "journal.db-wal", "journal.db-shm"] {
+            let _ = std::fs::remove_file(dir.join(f));
+        }
+        let _ = std::fs::remove_file(JournalMeta::path(dir));
+        fsutil::clean_stale_temps(&JournalMeta::path(dir));
     }
 
     fn key_for(
