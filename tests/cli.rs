@@ -1066,3 +1066,133 @@ fn a_date_past_the_year_9999_is_refused_and_nothing_is_saved() {
     let r = w.asym(&["purpose", "list"]).ok();
     assert!(r.stderr.is_empty(), "{}", r.stderr);
 }
+
+/// Flips eight bytes inside `page` of `db`: the page's HMAC no longer matches.
+fn flip_page(db: &std::path::Path, page: u64) {
+    use std::io::{Read, Seek, SeekFrom, Write};
+    let mut f = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(db)
+        .unwrap();
+    let off = (page - 1) * 4096 + 200;
+    let mut b = [0u8; 8];
+    f.seek(SeekFrom::Start(off)).unwrap();
+    f.read_exact(&mut b).unwrap();
+    f.seek(SeekFrom::Start(off)).unwrap();
+    f.write_all(&b.map(|x| x ^ 0xA5)).unwrap();
+}
+
+#[test]
+fn salvage_gives_back_every_entry_but_those_on_the_damaged_page_and_a_backup_the_rest() {
+    let mut w = World::with_journal();
+    let long = "calm hands steady focus ".repeat(60);
+    for i in 1..=16 {
+        w.asym(&[
+            "reflection",
+            "add",
+            "--text",
+            &format!("Reflection {i}: {long}"),
+            "--at",
+            &format!("2026-03-{:02}", i + 1),
+        ])
+        .ok();
+    }
+    // A byte copy of the closed journal is a snapshot with its key: the backup.
+    let backup = w.root.path().join("backup.db");
+    std::fs::copy(w.db(), &backup).unwrap();
+    let intact = std::fs::read(w.db()).unwrap();
+    let pages = intact.len() as u64 / 4096;
+    // Damage pages from the end until one holds reflections (the first pages are the
+    // schema's and the tables' roots).
+    let mut found = None;
+    for page in (2..pages).rev() {
+        std::fs::write(w.db(), &intact).unwrap();
+        flip_page(&w.db(), page);
+        let to = w.root.path().join(format!("try-{page}"));
+        let r = w
+            .asym(&["--json", "salvage", "--to", to.to_str().unwrap()])
+            .ok()
+            .json();
+        if !r["lost"].as_array().unwrap().is_empty() {
+            found = Some((page, r));
+            break;
+        }
+    }
+    let (page, report) = found.expect("some page holds reflections");
+    let lost = report["lost"].as_array().unwrap().len();
+    let refl = &report["kinds"][3];
+    assert_eq!(refl["kind"], "reflection");
+    assert_eq!(refl["salvaged"].as_u64().unwrap() + lost as u64, 16);
+    assert!(
+        lost <= 4,
+        "page {page} cost {lost} reflections: more than it holds"
+    );
+    assert!(
+        report["lost"][0]["day"]
+            .as_str()
+            .unwrap()
+            .starts_with("2026-03-")
+    );
+
+    // A reading command that hits the page says so, and names salvage.
+    let before = w.snapshot();
+    w.asym(&["reflection", "list"])
+        .fails_with(11, "asym salvage --to");
+    // Salvage in words: what came back, what did not by day; the damaged journal untouched.
+    let to = w.root.path().join("salvaged");
+    let text = w
+        .asym(&["salvage", "--to", to.to_str().unwrap()])
+        .ok()
+        .stdout;
+    assert!(
+        text.contains(&format!("Recovered {} items", 16 - lost)),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("Could not recover {lost} item")),
+        "{text}"
+    );
+    assert!(text.contains("  2026-03-"), "{text}");
+    assert_eq!(w.snapshot(), before, "salvage wrote to the damaged journal");
+    // A used folder is refused, naming what to do.
+    w.asym(&["salvage", "--to", to.to_str().unwrap()])
+        .fails_with(4, "already exists");
+    let full = w.root.path().join("full");
+    std::fs::create_dir(&full).unwrap();
+    std::fs::write(full.join("x"), b"x").unwrap();
+    w.asym(&["salvage", "--to", full.to_str().unwrap()])
+        .fails_with(4, "not an empty folder");
+    // With the backup, every entry comes back.
+    let filled = w.root.path().join("filled");
+    let text = w
+        .asym(&[
+            "salvage",
+            "--to",
+            filled.to_str().unwrap(),
+            "--from-backup",
+            backup.to_str().unwrap(),
+        ])
+        .ok()
+        .stdout;
+    assert!(
+        text.contains(&format!("Added {lost} items from the backup")),
+        "{text}"
+    );
+    assert!(text.contains("Nothing is known to be lost"), "{text}");
+    // The new journals open from the same keyring entry.
+    w.data = to;
+    let listed = w.asym(&["--json", "reflection", "list"]).ok().json();
+    assert_eq!(listed.as_array().unwrap().len(), 16 - lost);
+    w.data = filled;
+    let listed = w.asym(&["--json", "reflection", "list"]).ok().json();
+    assert_eq!(listed.as_array().unwrap().len(), 16);
+    // A damaged first page: nothing can be read, and the command fails.
+    w.data = w.root.path().join("home/journal");
+    std::fs::write(w.db(), &intact).unwrap();
+    flip_page(&w.db(), 1);
+    let none = w.root.path().join("none");
+    w.asym(&["salvage", "--to", none.to_str().unwrap()])
+        .fails_with(11, "Nothing could be read");
+    assert!(!none.exists());
+}

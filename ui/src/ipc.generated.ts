@@ -4,8 +4,8 @@ import { call } from "./ipc-call";
 import type { AfterUnlock, Agenda, AgendaItem, AuditItem, BackupInfo, BackupOverview, BackupReport, BackupSettings, Bundle, Challenge, ChallengeStatus, Checkin, CreatedJournal, DayView, Draft, ExportPlan, ExportRequest, Format, Id, ImportRequest, JournalStatus, NewAgendaItem, NewAuditItem, NewChallenge, NewCheckin, NewPurpose, NewReflection, NewSession, Person, PracticeAxis, ProgressView, Prompt, ProtectedExport, Purpose, ReceivedBundle, Reflection, RestorePreview, RestoreReport, SearchHit, Selection, Session, Settings, SharePreview, ShareRecord, SigningKeyInfo, Status, Timeline, TrustedKey } from "./bindings";
 
 /**
- * The page check and, when due, the day's backup, on the worker connection so typing
- * never waits for them. Called once after the journal opens.
+ * The page check, the day's backup when due, and the weekly full check, on the worker
+ * connection so typing never waits for them. Called once after the journal opens.
  */
 export const afterUnlock = () => call<AfterUnlock>("after_unlock");
 

@@ -48,6 +48,24 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         recovery_key_file: Option<PathBuf>,
     },
+    /// Copy every entry a damaged journal still holds into a new journal in DIR, filling
+    /// what cannot be read from a backup; the damaged journal is only read.
+    Salvage {
+        /// The new journal's folder: one that does not exist yet, or an empty one.
+        #[arg(long, value_name = "DIR")]
+        to: PathBuf,
+        /// A backup of this journal (a snapshot with the same key) to fill in what the
+        /// damaged journal no longer gives.
+        #[arg(long, value_name = "FILE")]
+        from_backup: Option<PathBuf>,
+        /// Unlock with the recovery key (typed at a prompt, or read from
+        /// --recovery-key-file or ASYMPTOTE_RECOVERY_KEY).
+        #[arg(long)]
+        recovery_key: bool,
+        /// Read the recovery key from this file.
+        #[arg(long, value_name = "FILE")]
+        recovery_key_file: Option<PathBuf>,
+    },
     /// Everything dated today (your local day).
     Today,
     /// Everything dated on DATE (YYYY-MM-DD, or "today", "yesterday").

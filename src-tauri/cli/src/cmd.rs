@@ -119,6 +119,18 @@ pub fn run(cli: Cli) -> Result<()> {
             recovery_key || recovery_key_file.is_some(),
             recovery_key_file.as_deref(),
         ),
+        Command::Salvage {
+            to,
+            from_backup,
+            recovery_key,
+            recovery_key_file,
+        } => salvage(
+            &ctx,
+            &to,
+            from_backup.as_deref(),
+            recovery_key || recovery_key_file.is_some(),
+            recovery_key_file.as_deref(),
+        ),
         Command::Today => show_day(&ctx, local_today()),
         Command::Day { date } => show_day(&ctx, input::day(&date)?),
         Command::Search { words, limit } => search(&ctx, &words.join(" "), limit),
@@ -237,6 +249,35 @@ fn unlock(ctx: &Ctx, with_recovery: bool, file: Option<&Path>) -> Result<()> {
             i.audit_items
         )
     })
+}
+
+fn salvage(
+    ctx: &Ctx,
+    to: &Path,
+    from_backup: Option<&Path>,
+    with_recovery: bool,
+    file: Option<&Path>,
+) -> Result<()> {
+    let keys = OsKeyring::new();
+    let report = if with_recovery {
+        let rk = input::recovery_key(file)?;
+        usecase::salvage_with(
+            &ctx.dir,
+            to,
+            Unlock::RecoveryKey(rk.to_string()),
+            &keys,
+            from_backup,
+        )?
+    } else {
+        usecase::salvage(
+            &ctx.dir,
+            to,
+            &keys,
+            || input::passphrase(ctx.passphrase_file.as_deref()),
+            from_backup,
+        )?
+    };
+    ctx.print(&report, || render::salvage(&report))
 }
 
 fn skill_lookup(j: &Journal) -> impl Fn(Id) -> Option<String> + '_ {

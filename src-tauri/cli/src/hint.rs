@@ -41,9 +41,13 @@ fn hint(e: &Error) -> Option<String> {
             };
             format!("(`{list}` shows them.)")
         }
+        Error::NothingReadable(_) => {
+            "(`asym salvage --to DIR --from-backup FILE` takes the rest from a backup.)".into()
+        }
+        Error::NotEmpty(_) => "(Give `asym salvage --to` a new folder.)".into(),
         Error::NoDataDir => "Give one with --data-dir or ASYMPTOTE_DATA_DIR.".into(),
         Error::Damaged(_) => {
-            "(`asym check` says what is damaged; `asym backup list` shows the backups, `asym backup restore ID` puts one back.)".into()
+            "(`asym check` says what is damaged; `asym backup restore ID` puts a backup back (`asym backup list` shows them), or `asym salvage --to DIR` copies every entry still readable into a new journal.)".into()
         }
         Error::BadBackup(..) => "(`asym backup list` shows the others.)".into(),
         Error::InUse => "(Close Asymptote's window, or the other `asym`, first.)".into(),

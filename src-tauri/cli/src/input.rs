@@ -48,19 +48,24 @@ pub fn new_passphrase(file: Option<&Path>) -> Result<Passphrase> {
     if !std::io::stdin().is_terminal() {
         return Err(Error::PassphraseNeeded);
     }
-    let a = Zeroizing::new(
-        rpassword::prompt_password("New passphrase (a few words is best): ")
-            .map_err(|e| Error::Io("the terminal".into(), e))?,
-    );
-    let b = Zeroizing::new(
-        rpassword::prompt_password("Type it again: ")
-            .map_err(|e| Error::Io("the terminal".into(), e))?,
-    );
+    typed_twice(
+        "New passphrase (a few words is best): ",
+        "The two passphrases differ; nothing was created. Run `asym init --passphrase` again.",
+    )
+}
+
+/// A new secret typed twice at the terminal, without echo; `differ` is the sentence when
+/// the two differ.
+pub fn typed_twice(prompt: &str, differ: &str) -> Result<Passphrase> {
+    let ask = |p: &str| {
+        rpassword::prompt_password(p)
+            .map(Zeroizing::new)
+            .map_err(|e| Error::Io("the terminal".into(), e))
+    };
+    let a = ask(prompt)?;
+    let b = ask("Type it again: ")?;
     if *a != *b {
-        return Err(Error::Invalid(
-            "The two passphrases differ; nothing was created. Run `asym init --passphrase` again."
-                .into(),
-        ));
+        return Err(Error::Invalid(differ.into()));
     }
     Ok(Passphrase::new(a.to_string()))
 }

@@ -10,7 +10,6 @@ use asymptote_core::usecase::{self, Encryption, ImportStep, NeedsInput};
 use asymptote_core::*;
 use clap::{Args, Subcommand};
 use serde::Serialize;
-use zeroize::Zeroizing;
 
 use crate::input;
 
@@ -246,20 +245,10 @@ pub fn new_age_passphrase() -> Result<Passphrase> {
             "Encrypting to a passphrase needs one: set {AGE_PASSPHRASE_ENV}, or run in a terminal to type it."
         )));
     }
-    let a = Zeroizing::new(
-        rpassword::prompt_password("Passphrase to encrypt the file to: ")
-            .map_err(|e| Error::Io("the terminal".into(), e))?,
-    );
-    let b = Zeroizing::new(
-        rpassword::prompt_password("Type it again: ")
-            .map_err(|e| Error::Io("the terminal".into(), e))?,
-    );
-    if *a != *b {
-        return Err(Error::Invalid(
-            "The two passphrases differ; nothing was written.".into(),
-        ));
-    }
-    Ok(Passphrase::new(a.to_string()))
+    crate::input::typed_twice(
+        "Passphrase to encrypt the file to: ",
+        "The two passphrases differ; nothing was written.",
+    )
 }
 
 fn age_passphrase() -> Result<Passphrase> {

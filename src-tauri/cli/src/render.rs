@@ -415,3 +415,149 @@ pub fn progress(p: &Progress) -> String {
     o.push('\n');
     o
 }
+
+/// "3 reflections", "1 check-in".
+fn count(n: usize, kind: Kind) -> String {
+    let (one, many) = match kind {
+        Kind::Purpose => ("purpose", "purposes"),
+        Kind::Challenge => ("challenge", "challenges"),
+        Kind::Session => ("practice session", "practice sessions"),
+        Kind::Reflection => ("reflection", "reflections"),
+        Kind::Checkin => ("check-in", "check-ins"),
+        Kind::AuditItem => ("audit item", "audit items"),
+    };
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// "a, b and c".
+fn and_list(parts: &[String]) -> String {
+    match parts {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// What a salvage did, in sentences: what came back, from where, and by day what did not.
+pub fn salvage(r: &usecase::SalvageReport) -> String {
+    let mut out = String::new();
+    let per = |f: fn(&usecase::salvage::KindSalvage) -> usize| -> Vec<String> {
+        r.kinds
+            .iter()
+            .filter(|k| f(k) > 0)
+            .map(|k| count(f(k), k.kind))
+            .collect()
+    };
+    let _ = writeln!(
+        out,
+        "Salvaged into {} (the damaged journal was only read, never changed).",
+        r.target_dir.display()
+    );
+    if r.read_by_pages {
+        let _ = writeln!(
+            out,
+            "The journal's list of tables is damaged, so it was read page by page; links (tags, a reflection's sessions and the like) stored under a lost entry of that list could not be found."
+        );
+    }
+    if r.source_unreadable {
+        let _ = writeln!(
+            out,
+            "Nothing could be read from the damaged journal itself (its first page is damaged); everything below came from the backup."
+        );
+    } else {
+        let got = per(|k| k.salvaged);
+        let _ = writeln!(
+            out,
+            "Recovered {} items from the damaged journal{}.",
+            r.salvaged(),
+            if got.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", and_list(&got))
+            }
+        );
+    }
+    if let Some(b) = &r.from_backup {
+        let filled = per(|k| k.filled);
+        let _ = writeln!(
+            out,
+            "Added {} items from the backup {}{}.",
+            r.filled(),
+            b.display(),
+            if filled.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", and_list(&filled))
+            }
+        );
+        if r.left_deleted > 0 {
+            let _ = writeln!(
+                out,
+                "Left out {} rows of the backup that had been deleted after it was taken.",
+                r.left_deleted
+            );
+        }
+    }
+    if r.lost.is_empty() && !r.uncounted_loss() {
+        let _ = writeln!(out, "Nothing is known to be lost.");
+    } else if !r.lost.is_empty() {
+        let _ = writeln!(out, "Could not recover {} items:", r.lost.len());
+        let mut by_day: std::collections::BTreeMap<&str, Vec<&usecase::salvage::LostItem>> =
+            std::collections::BTreeMap::new();
+        for l in &r.lost {
+            by_day
+                .entry(l.day.as_deref().unwrap_or("an unknown day"))
+                .or_default()
+                .push(l);
+        }
+        for (day, items) in by_day {
+            let mut kinds: Vec<String> = Vec::new();
+            for kind in r.kinds.iter().map(|k| k.kind) {
+                let of: Vec<String> = items
+                    .iter()
+                    .filter(|l| l.kind == kind)
+                    .map(|l| match &l.id {
+                        Some(id) if id.len() >= 8 => id[id.len() - 8..].to_string(),
+                        Some(id) => id.clone(),
+                        None => "?".into(),
+                    })
+                    .collect();
+                if !of.is_empty() {
+                    kinds.push(format!("{} ({})", count(of.len(), kind), of.join(", ")));
+                }
+            }
+            let _ = writeln!(out, "  {day}: {}", and_list(&kinds));
+        }
+    }
+    for t in r.tables.iter().filter(|t| !t.unaccounted.is_empty()) {
+        let _ = writeln!(
+            out,
+            "Some rows of {} could not be read and no index names them ({} stretch{} of the table).",
+            t.table.replace('_', " "),
+            t.unaccounted.len(),
+            if t.unaccounted.len() == 1 { "" } else { "es" }
+        );
+    }
+    if r.stand_ins > 0 {
+        let _ = writeln!(
+            out,
+            "{} could not be read but their practice sessions could: each is kept as a private stand-in named \"{}\"; edit it to name it again.",
+            count(r.stand_ins, Kind::Challenge),
+            usecase::salvage::STAND_IN_SKILL
+        );
+    }
+    if r.orphans_dropped > 0 {
+        let _ = writeln!(
+            out,
+            "Dropped {} pieces of feedback, tags or links whose item was lost.",
+            r.orphans_dropped
+        );
+    }
+    let _ = write!(
+        out,
+        "The search index was rebuilt ({} items). The new journal opens with the same key, passphrase and recovery key as the damaged one: check it with `asym --data-dir {} today`, then use it in place of the damaged journal.",
+        r.indexed,
+        r.target_dir.display()
+    );
+    out
+}

@@ -86,6 +86,24 @@ pub enum Error {
     )]
     Exists(PathBuf),
 
+    #[error(
+        "{} is not an empty folder, so nothing was written there. Choose a new or empty folder.",
+        .0.display()
+    )]
+    NotEmpty(PathBuf),
+
+    #[error(
+        "Nothing could be read from the journal in {}: its first page or its list of tables is damaged. Nothing was written; restore it from a backup, or open the backup itself.",
+        .0.display()
+    )]
+    NothingReadable(PathBuf),
+
+    #[error(
+        "The backup {} does not open with this journal's key (it belongs to another journal, or is damaged). Nothing was written; choose a backup of this journal.",
+        .0.display()
+    )]
+    NotABackup(PathBuf),
+
     #[error("Could not read or write {path}: {1}.", path = .0.display())]
     Io(PathBuf, std::io::Error),
 
@@ -159,6 +177,9 @@ impl Error {
             Error::Ambiguous { .. } => "ambiguous",
             Error::Invalid(_) | Error::Field { .. } => "invalid",
             Error::Exists(_) => "exists",
+            Error::NotEmpty(_) => "not_empty",
+            Error::NothingReadable(_) => "nothing_readable",
+            Error::NotABackup(_) => "not_a_backup",
             Error::Io(..) => "io",
             Error::Database(_) => "database",
             Error::NoDataDir => "no_data_dir",
@@ -176,10 +197,14 @@ impl Error {
         match self {
             Error::Invalid(_) | Error::Field { .. } | Error::BadRecoveryKey(_) => 2,
             Error::NoJournal(_) => 3,
-            Error::AlreadyExists(_) | Error::Exists(_) => 4,
+            Error::AlreadyExists(_) | Error::Exists(_) | Error::NotEmpty(_) => 4,
             Error::NotFound { .. } | Error::Ambiguous { .. } => 5,
             Error::WrongKey => 10,
-            Error::Damaged(_) | Error::BadMetadata(..) | Error::BadBackup(..) => 11,
+            Error::Damaged(_)
+            | Error::BadMetadata(..)
+            | Error::BadBackup(..)
+            | Error::NothingReadable(_) => 11,
+            Error::NotABackup(_) => 2,
             Error::KeyMissing => 12,
             Error::NoKeyring(_) => 13,
             Error::KeyringLocked(_) => 14,

@@ -170,7 +170,7 @@ pub fn remove_orphans(dir: &Path, prefix: &str) -> usize {
 
 /// Whether process `pid` runs (Linux: its `/proc` entry). Where that cannot be told, it
 /// is taken to run, so nothing of a live process is removed.
-fn process_runs(pid: u32) -> bool {
+pub(crate) fn process_runs(pid: u32) -> bool {
     if Path::new("/proc/self").exists() {
         Path::new(&format!("/proc/{pid}")).exists()
     } else {

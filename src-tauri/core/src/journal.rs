@@ -192,11 +192,7 @@ impl Journal {
             }),
             Err(e) => {
                 // Undo a half-made journal so `init` can be tried again.
-                for f in [DB_FILE, "journal.db-wal", "journal.db-shm"] {
-                    let _ = std::fs::remove_file(dir.join(f));
-                }
-                let _ = std::fs::remove_file(JournalMeta::path(dir));
-                fsutil::clean_stale_temps(&JournalMeta::path(dir));
+                Self::remove_files(dir);
                 if opts.mode == KeyMode::Keyring {
                     let _ = keys.delete(&meta.keyring_account());
                 }
@@ -268,8 +264,9 @@ impl Journal {
     }
 
     /// The key envelope of the journal in `dir` and the key `unlock` gives, proven by the
-    /// key check value, without opening the database (a check looks at a file that may
-    /// not open).
+    /// key check value, without opening the database for writing (a check and a salvage
+    /// look at a file that may not open). An interrupted rekey is settled in memory only
+    /// ([`settled_view`]): nothing is written.
     pub(crate) fn unlock_key(
         dir: &Path,
         unlock: Unlock,
@@ -278,7 +275,7 @@ impl Journal {
         Self::precheck(dir)?;
         let meta = JournalMeta::load(dir)?;
         let key = Self::key_for(&meta, unlock, keys, &dir.join(DB_FILE))?;
-        settle_rekey(dir, meta, key, keys)
+        settled_view(dir, meta, key)
     }
 
     pub(crate) fn meta(&self) -> &JournalMeta {
@@ -304,6 +301,47 @@ impl Journal {
     /// The journal's id (also in its key envelope): tells one journal's backups apart.
     pub fn journal_id(&self) -> &str {
         &self.meta.journal_id
+    }
+
+    /// Creates a journal in `dir` (which holds no part of one) under the envelope `meta`
+    /// and its `key`: salvage gives the new journal the key and envelope of the damaged
+    /// one, so its passphrase, recovery key and keyring entry all open it. On failure the
+    /// files it made are removed.
+    pub(crate) fn create_keyed(dir: &Path, meta: &JournalMeta, key: DbKey) -> Result<Journal> {
+        if Self::exists(dir) {
+            return Err(Error::AlreadyExists(dir.to_path_buf()));
+        }
+        let result = (|| {
+            fsutil::create_private_dir(dir)?;
+            meta.save_new(dir)?;
+            let db = dir.join(DB_FILE);
+            fsutil::create_private_file(&db).map_err(|e| Error::io(&db, e, None))?;
+            let mut conn = store::open_connection(&db, &key, true)?;
+            store::migrate(&mut conn)?;
+            Ok(conn)
+        })();
+        match result {
+            Ok(conn) => Ok(Journal {
+                conn,
+                dir: dir.to_path_buf(),
+                meta: meta.clone(),
+                key,
+                unreadable: Default::default(),
+            }),
+            Err(e) => {
+                Self::remove_files(dir);
+                Err(e)
+            }
+        }
+    }
+
+    /// Removes the files of a half-made journal in `dir`.
+    pub(crate) fn remove_files(dir: &Path) {
+        for f in [DB_FILE, "journal.db-wal", "journal.db-shm"] {
+            let _ = std::fs::remove_file(dir.join(f));
+        }
+        let _ = std::fs::remove_file(JournalMeta::path(dir));
+        fsutil::clean_stale_temps(&JournalMeta::path(dir));
     }
 
     fn key_for(
@@ -435,6 +473,28 @@ fn opens_with(db: &Path, key: &DbKey) -> bool {
             .map_err(Error::from)
         })
         .is_ok()
+}
+
+/// What [`settle_rekey`] would settle on, read-only and writing nothing: the envelope as it
+/// would be and the key the file opens with. With a rollback journal beside the file the
+/// rekey's transaction never committed (its playback, on the next open for writing, puts
+/// the old pages back), so the old key is the journal's.
+fn settled_view(dir: &Path, meta: JournalMeta, key: DbKey) -> Result<(JournalMeta, DbKey)> {
+    if !meta.rekey_pending() {
+        return Ok((meta, key));
+    }
+    let db = dir.join(DB_FILE);
+    let (old, new) = if meta.is_pending_key(&key) {
+        (None, key)
+    } else {
+        let new = meta.pending_key(&key)?;
+        (Some(key), new)
+    };
+    let hot = std::fs::metadata(dir.join("journal.db-journal")).is_ok_and(|m| m.len() > 0);
+    match old {
+        Some(old) if hot || !store::key_opens(&db, &new) => Ok((meta.rekey_abandoned(), old)),
+        _ => Ok((meta.rekey_finished(), new)),
+    }
 }
 
 /// Ends a rekey that was interrupted (the envelope still holds [`crate::vault::PendingRekey`]),

@@ -100,6 +100,55 @@ fn writable(p: &Path) -> bool {
     std::fs::metadata(p).is_ok_and(|m| !m.permissions().readonly())
 }
 
+/// Opens the database at `path` read-only with `key`, for reading a file that may be
+/// damaged: nothing is written to it (no journal mode, no migration, `query_only`).
+///
+/// With no write-ahead log to read, the file is opened `immutable`: a read-only connection
+/// to a WAL-mode file would otherwise leave `-wal` and `-shm` files beside it. With one
+/// (a journal closed by a crash), the log is read as SQLite reads it.
+pub(crate) fn open_read_only(path: &Path, key: &DbKey) -> Result<Connection> {
+    let dir = path.parent().unwrap_or(path);
+    let failed = |e: rusqlite::Error| refusal(dir, path, &e);
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = if std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0) {
+        Connection::open_with_flags(path, flags)
+    } else {
+        Connection::open_with_flags(
+            format!("file:{}?immutable=1", uri_path(path)),
+            flags | OpenFlags::SQLITE_OPEN_URI,
+        )
+    }
+    .map_err(failed)?;
+    conn.execute_batch("PRAGMA cipher_log_level = NONE;")
+        .map_err(failed)?;
+    let lit = key.sqlcipher_literal_dangerously();
+    conn.execute_batch(&format!("PRAGMA key = \"{}\";", lit.as_str()))
+        .map_err(failed)?;
+    drop(lit);
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+        r.get::<_, i64>(0)
+    })
+    .map_err(failed)?;
+    conn.execute_batch("PRAGMA query_only = ON; PRAGMA temp_store = MEMORY;")
+        .map_err(failed)?;
+    Ok(conn)
+}
+
+/// `path` as the path of a `file:` URI: every byte but unreserved ones and `/` escaped.
+fn uri_path(path: &Path) -> String {
+    let mut out = String::new();
+    for b in path.to_string_lossy().bytes() {
+        if b.is_ascii_alphanumeric() || b"/-._~".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 /// Whether `key` opens the database at `path` (read-only, writing nothing): the
 /// database itself vouches for a key when the envelope's check value disagrees.
 pub(crate) fn key_opens(path: &Path, key: &DbKey) -> bool {

@@ -72,7 +72,32 @@ pub(super) fn join_text<'a>(parts: impl IntoIterator<Item = Option<&'a str>>) ->
         .join("\n")
 }
 
+/// Indexes every readable item of `T` afresh, inside `tx`; returns how many.
+fn reindex_all<T: Stored>(j: &Journal, tx: &Transaction<'_>) -> Result<usize> {
+    let items: Vec<T> = j.items()?;
+    for item in &items {
+        reindex(tx, item)?;
+    }
+    Ok(items.len())
+}
+
 impl Journal {
+    /// Rebuilds the search index from the items themselves, in one transaction (a
+    /// salvaged journal's index is made anew, never copied). Returns how many items it
+    /// holds; a row that cannot be read is left out and noted, as in a list.
+    pub(crate) fn rebuild_search_index(&mut self) -> Result<usize> {
+        let tx = self.conn.unchecked_transaction()?;
+        tx.execute("DELETE FROM search_index", [])?;
+        let n = reindex_all::<Purpose>(self, &tx)?
+            + reindex_all::<Challenge>(self, &tx)?
+            + reindex_all::<Session>(self, &tx)?
+            + reindex_all::<Reflection>(self, &tx)?
+            + reindex_all::<Checkin>(self, &tx)?
+            + reindex_all::<AuditItem>(self, &tx)?;
+        tx.commit()?;
+        Ok(n)
+    }
+
     /// The items of `T` dated on local day `date`.
     fn on_day<T: Stored>(&self, date: &str) -> Result<Vec<T>> {
         self.rows("WHERE day = ?1 ORDER BY at, id", &[&date])

@@ -117,18 +117,36 @@ pub fn quick_check(j: &Journal) -> Result<()> {
 
 /// The full check of the journal in `dir`, opened as [`super::open_journal`] opens it (the
 /// passphrase asked for only in passphrase mode). The file is not migrated or changed.
-/// Fails only when the key cannot be had (wrong, missing, or an unreadable envelope);
-/// damage is reported as findings.
+/// Fails only when the key cannot be had (wrong or missing); a damaged key envelope and
+/// damage in the file are reported as findings.
 pub fn check_journal(
     dir: &Path,
     keys: &dyn KeyStore,
     passphrase: impl FnOnce() -> Result<Passphrase>,
 ) -> Result<CheckReport> {
-    let unlock = match Journal::key_mode(dir)? {
-        KeyMode::Keyring => Unlock::Keyring,
-        KeyMode::Passphrase => Unlock::Passphrase(passphrase()?),
+    let found = Journal::key_mode(dir).and_then(|mode| {
+        let unlock = match mode {
+            KeyMode::Keyring => Unlock::Keyring,
+            KeyMode::Passphrase => Unlock::Passphrase(passphrase()?),
+        };
+        Journal::unlock_key(dir, unlock, keys)
+    });
+    let (meta, key) = match found {
+        Ok(found) => found,
+        // An envelope that fails its own checksum or does not parse is a finding, not a
+        // failure of the check: said in its sentence, with what it keeps from being checked.
+        Err(e @ Error::BadMetadata(..)) => {
+            return Ok(CheckReport {
+                damaged: true,
+                findings: vec![finding(
+                    CheckPart::KeyEnvelope,
+                    false,
+                    format!("{e} Without it the journal's pages cannot be checked."),
+                )],
+            });
+        }
+        Err(e) => return Err(e),
     };
-    let (meta, key) = Journal::unlock_key(dir, unlock, keys)?;
     full_report(&meta, &key, &dir.join(DB_FILE))
 }
 

@@ -677,4 +677,39 @@ mod tests {
             assert_eq!(raw_key(&j), *want.expose_bytes_dangerously(), "{rekeyed}");
         }
     }
+
+    /// A check (and a salvage) reads a journal with a rekey under way with the key it has,
+    /// and writes nothing: the envelope stays as it was, for the next open to settle.
+    #[test]
+    fn a_check_reads_an_interrupted_rekey_with_the_right_key_and_writes_nothing() {
+        for rekeyed in [false, true] {
+            let t = tempfile::tempdir().unwrap();
+            let dir = t.path().join("j");
+            let keys = MemoryKeyStore::new();
+            let (j, rk) = journal(&dir, KeyMode::Keyring, &keys);
+            let old = DbKey::from_bytes(&raw_key(&j)).unwrap();
+            let new = DbKey::generate().unwrap();
+            let parsed = RecoveryKey::parse(&rk).unwrap();
+            let pending = j
+                .meta()
+                .with_pending_rekey(&old, &new, &parsed, None)
+                .unwrap();
+            drop(j);
+            pending.save_new(&dir).unwrap();
+            if rekeyed {
+                let c = store::open_connection(&dir.join(DB_FILE), &old, false).unwrap();
+                c.execute_batch("PRAGMA journal_mode = DELETE;").unwrap();
+                let lit = new.sqlcipher_literal_dangerously();
+                c.execute_batch(&format!("PRAGMA rekey = \"{}\";", lit.as_str()))
+                    .unwrap();
+            }
+            let before = envelope(&dir);
+            let r = crate::usecase::check::check_journal(&dir, &keys, || unreachable!()).unwrap();
+            assert!(!r.damaged, "rekeyed {rekeyed}: {:?}", r.findings);
+            assert_eq!(envelope(&dir), before, "rekeyed {rekeyed}: nothing written");
+            let j = open(&dir, Unlock::Keyring, &keys).unwrap();
+            let want = if rekeyed { &new } else { &old };
+            assert_eq!(raw_key(&j), *want.expose_bytes_dangerously());
+        }
+    }
 }

@@ -7,7 +7,7 @@
 //! the [`Field`](crate::Field) at fault). Hosts word their own hints; they never restate
 //! a rule. Nothing here knows Tauri or clap.
 //!
-//! New use cases (sync, salvage) belong here too.
+//! New use cases (backups, salvage, import, sync) belong here too.
 
 pub mod backup;
 pub mod check;
@@ -18,6 +18,7 @@ pub mod keys;
 pub mod open;
 pub mod paths;
 pub mod policy;
+pub mod salvage;
 pub mod trust;
 
 pub use backup::{after_unlock, backup_before, backup_if_due, backup_now};
@@ -27,3 +28,4 @@ pub use folder::{DATA_DIR_ENV, data_dir};
 pub use import::{ImportRequest, ImportStep, NeedsInput, import_received};
 pub use open::{create_journal, open_journal, recover_journal};
 pub use paths::typed_path;
+pub use salvage::{SalvageReport, salvage, salvage_with};
