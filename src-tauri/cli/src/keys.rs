@@ -8,7 +8,6 @@ use std::path::{Path, PathBuf};
 use asymptote_core::usecase::keys;
 use asymptote_core::*;
 use serde::Serialize;
-use zeroize::Zeroizing;
 
 use crate::input;
 use crate::manager::Opts;
@@ -38,19 +37,10 @@ fn new_passphrase(file: Option<&Path>) -> Result<Passphrase> {
             "A new passphrase is needed; nothing was changed. Give --new-passphrase-file FILE, set {NEW_PASSPHRASE_ENV}, or run in a terminal to type it."
         )));
     }
-    let prompt = |p: &str| {
-        rpassword::prompt_password(p)
-            .map(Zeroizing::new)
-            .map_err(|e| Error::Io("the terminal".into(), e))
-    };
-    let a = prompt("New passphrase (a few words is best): ")?;
-    let b = prompt("Type it again: ")?;
-    if *a != *b {
-        return Err(Error::Invalid(
-            "The two new passphrases differ; nothing was changed. Run the command again.".into(),
-        ));
-    }
-    Ok(Passphrase::new(a.to_string()))
+    input::typed_twice(
+        "New passphrase (a few words is best): ",
+        "The two new passphrases differ; nothing was changed. Run the command again.",
+    )
 }
 
 /// A refused new passphrase names where `asym keys` takes it from (hint.rs names the
