@@ -142,11 +142,7 @@ impl Journal {
             }
             KeyMode::Passphrase => {
                 let pass = opts.passphrase.as_ref().ok_or(Error::PassphraseNeeded)?;
-                if pass.expose_dangerously().chars().count() < 8 {
-                    return Err(Error::invalid(
-                        "That passphrase is too short; use at least 8 characters (a few words is best).",
-                    ));
-                }
+                crate::usecase::policy::check_journal_passphrase(pass)?;
                 JournalMeta::new(
                     journal_id,
                     &key,
@@ -168,31 +164,14 @@ impl Journal {
                 ));
             }
         }
-        let result = (|| {
-            fsutil::create_private_dir(dir)?;
-            meta.save_new(dir)?;
-            // Made here, 0600, before SQLite opens it: SQLite would make it 0644 less the
-            // umask, and gives its WAL and shared-memory files the database's own mode.
-            let db = dir.join(DB_FILE);
-            fsutil::create_private_file(&db).map_err(|e| Error::io(&db, e, None))?;
-            let mut conn = store::open_connection(&db, &key, true)?;
-            store::migrate(&mut conn)?;
-            Ok(conn)
-        })();
-        match result {
-            Ok(conn) => Ok(Created {
-                journal: Journal {
-                    conn,
-                    dir: dir.to_path_buf(),
-                    meta,
-                    key,
-                    unreadable: Default::default(),
-                },
+        match Self::create_keyed(dir, &meta, key) {
+            Ok(journal) => Ok(Created {
+                journal,
                 recovery_key: recovery,
             }),
             Err(e) => {
-                // Undo a half-made journal so `init` can be tried again.
-                Self::remove_files(dir);
+                // create_keyed removed what it made; the keyring entry goes too, so `init`
+                // can be tried again.
                 if opts.mode == KeyMode::Keyring {
                     let _ = keys.delete(&meta.keyring_account());
                 }
@@ -314,6 +293,8 @@ impl Journal {
         let result = (|| {
             fsutil::create_private_dir(dir)?;
             meta.save_new(dir)?;
+            // Made here, 0600, before SQLite opens it: SQLite would make it 0644 less the
+            // umask, and gives its WAL and shared-memory files the database's own mode.
             let db = dir.join(DB_FILE);
             fsutil::create_private_file(&db).map_err(|e| Error::io(&db, e, None))?;
             let mut conn = store::open_connection(&db, &key, true)?;

@@ -380,11 +380,13 @@ fn passphrase_journals_refuse_short_passphrases_and_open_with_the_right_one() {
         },
         ..CreateOptions::passphrase(Passphrase::new("short".into()))
     };
+    // The store applies the one passphrase policy (usecase::policy) whichever door is used.
+    let e = Journal::create(&path, short, &keys).unwrap_err();
+    assert!(e.to_string().contains("at least 8 characters"), "{e}");
+    assert_eq!(e.field_at_fault(), Some(Field::Passphrase));
     assert!(
-        Journal::create(&path, short, &keys)
-            .unwrap_err()
-            .to_string()
-            .contains("too short")
+        !path.exists(),
+        "nothing is made behind a refused passphrase"
     );
     let opts = CreateOptions {
         kdf: KdfParams {

@@ -14,6 +14,13 @@ pub const MIN_JOURNAL_PASSPHRASE_CHARS: usize = 8;
 /// A passphrase for the journal itself: at least [`MIN_JOURNAL_PASSPHRASE_CHARS`]
 /// characters besides surrounding spaces.
 pub fn journal_passphrase(p: Passphrase) -> Result<Passphrase> {
+    check_journal_passphrase(&p)?;
+    Ok(p)
+}
+
+/// [`journal_passphrase`]'s rule on a borrowed passphrase (the store applies it too, so no
+/// journal is ever made behind a shorter one, whichever door it came in by).
+pub(crate) fn check_journal_passphrase(p: &Passphrase) -> Result<()> {
     if p.expose_dangerously().trim().chars().count() < MIN_JOURNAL_PASSPHRASE_CHARS {
         return Err(Error::field(
             Field::Passphrase,
@@ -22,7 +29,7 @@ pub fn journal_passphrase(p: Passphrase) -> Result<Passphrase> {
             ),
         ));
     }
-    Ok(p)
+    Ok(())
 }
 
 /// A passphrase to encrypt an export to: at least [`MIN_AGE_PASSPHRASE_CHARS`] characters
