@@ -465,16 +465,22 @@ fn settled_view(dir: &Path, meta: JournalMeta, key: DbKey) -> Result<(JournalMet
         return Ok((meta, key));
     }
     let db = dir.join(DB_FILE);
-    let (old, new) = if meta.is_pending_key(&key) {
-        (None, key)
-    } else {
-        let new = meta.pending_key(&key)?;
-        (Some(key), new)
-    };
+    let (old, new) = pending_keys(&meta, key)?;
     let hot = std::fs::metadata(dir.join("journal.db-journal")).is_ok_and(|m| m.len() > 0);
     match old {
         Some(old) if hot || !store::key_opens(&db, &new) => Ok((meta.rekey_abandoned(), old)),
         _ => Ok((meta.rekey_finished(), new)),
+    }
+}
+
+/// The two keys of an interrupted rekey, given the one unlocking reached: `(old, new)`,
+/// `old` being `None` when the key reached is already the new one.
+fn pending_keys(meta: &JournalMeta, key: DbKey) -> Result<(Option<DbKey>, DbKey)> {
+    if meta.is_pending_key(&key) {
+        Ok((None, key))
+    } else {
+        let new = meta.pending_key(&key)?;
+        Ok((Some(key), new))
     }
 }
 
@@ -498,12 +504,7 @@ fn settle_rekey(
         return Ok((meta, key));
     }
     let db = dir.join(DB_FILE);
-    let (old, new) = if meta.is_pending_key(&key) {
-        (None, key)
-    } else {
-        let new = meta.pending_key(&key)?;
-        (Some(key), new)
-    };
+    let (old, new) = pending_keys(&meta, key)?;
     if opens_with(&db, &new) {
         let done = meta.rekey_finished();
         if done.key_mode == KeyMode::Keyring {

@@ -44,19 +44,7 @@ pub(crate) fn open_connection(path: &Path, key: &DbKey, create: bool) -> Result<
     // folder must not read as damage.
     let failed = |e: rusqlite::Error| refusal(dir, path, &e);
     let conn = Connection::open_with_flags(path, flags).map_err(failed)?;
-    // SQLCipher logs decryption failures to stderr by default; a person must
-    // see our one sentence, not its internals.
-    conn.execute_batch("PRAGMA cipher_log_level = NONE;")
-        .map_err(failed)?;
-    let lit = key.sqlcipher_literal_dangerously();
-    conn.execute_batch(&format!("PRAGMA key = \"{}\";", lit.as_str()))
-        .map_err(failed)?;
-    drop(lit);
-    // Prove the key (and the header) before anything can write.
-    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
-        r.get::<_, i64>(0)
-    })
-    .map_err(failed)?;
+    keyed(&conn, key).map_err(failed)?;
     conn.execute_batch(
         "PRAGMA journal_mode = WAL;
          PRAGMA synchronous = FULL;
@@ -121,19 +109,24 @@ pub(crate) fn open_read_only(path: &Path, key: &DbKey) -> Result<Connection> {
         )
     }
     .map_err(failed)?;
-    conn.execute_batch("PRAGMA cipher_log_level = NONE;")
-        .map_err(failed)?;
-    let lit = key.sqlcipher_literal_dangerously();
-    conn.execute_batch(&format!("PRAGMA key = \"{}\";", lit.as_str()))
-        .map_err(failed)?;
-    drop(lit);
-    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
-        r.get::<_, i64>(0)
-    })
-    .map_err(failed)?;
+    keyed(&conn, key).map_err(failed)?;
     conn.execute_batch("PRAGMA query_only = ON; PRAGMA temp_store = MEMORY;")
         .map_err(failed)?;
     Ok(conn)
+}
+
+/// Gives the fresh connection `conn` the key and proves it (and the header) by reading the
+/// schema, before anything can write. SQLCipher's own log of decryption failures is off: a
+/// person sees our one sentence, not its internals.
+fn keyed(conn: &Connection, key: &DbKey) -> rusqlite::Result<()> {
+    conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
+    let lit = key.sqlcipher_literal_dangerously();
+    conn.execute_batch(&format!("PRAGMA key = \"{}\";", lit.as_str()))?;
+    drop(lit);
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+        r.get::<_, i64>(0)
+    })?;
+    Ok(())
 }
 
 /// `path` as the path of a `file:` URI: every byte but unreserved ones and `/` escaped.
