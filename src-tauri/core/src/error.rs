@@ -258,7 +258,11 @@ impl From<rusqlite::Error> for Error {
         if let rusqlite::Error::SqliteFailure(f, _) = &e
             && matches!(
                 f.code,
-                rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase
+                rusqlite::ErrorCode::DatabaseCorrupt
+                    | rusqlite::ErrorCode::NotADatabase
+                    // SQLCipher's word for a page whose HMAC fails (its codec returned
+                    // nothing, which the pager reports as out of memory).
+                    | rusqlite::ErrorCode::OutOfMemory
             )
         {
             return Error::Damaged(PathBuf::from("the data folder"));

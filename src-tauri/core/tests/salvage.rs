@@ -510,3 +510,74 @@ fn a_passphrase_journal_is_salvaged_with_its_passphrase_or_recovery_key_from_any
     assert_eq!(r.salvaged(), 1);
     Journal::open(&to2, Unlock::RecoveryKey(rk), &keys).unwrap();
 }
+
+/// The window's "Repair" and `asym salvage --replace`: the salvaged journal takes the
+/// damaged one's place, filled from the newest backup in its own folder, and the damaged
+/// file is kept aside.
+#[test]
+fn a_repair_puts_every_entry_back_in_place_from_the_newest_backup_and_keeps_the_damaged_file() {
+    let s = Setup::new(300);
+    let live = s.live();
+    let j = Journal::open(&live, Unlock::Keyring, &s.keys).unwrap();
+    usecase::backup_now(&j).unwrap();
+    drop(j);
+    let page = s.pages_where("name = 'reflections' AND pagetype = 'leaf'")[1];
+    let on = fx::on_page(&live.join("journal.db"), &s.key, page, &s.before);
+    assert!(!on.rows.is_empty(), "the page holds reflections");
+    fx::flip(&live.join("journal.db"), page, &mut fx::Rng(page));
+
+    // Open, the damage found at unlock, and repaired with the key already in hand.
+    let j = Journal::open(&live, Unlock::Keyring, &s.keys).unwrap();
+    assert!(usecase::quick_check(&j).is_err(), "the page check finds it");
+    let damaged = std::fs::read(live.join("journal.db")).unwrap();
+    // Another connection open: the repair waits for the only one, and changes nothing.
+    let other = j.another_connection().unwrap();
+    let refused = usecase::repair_open(other).unwrap_err();
+    assert!(matches!(refused, Error::InUse), "{refused}");
+    assert!(std::fs::read(live.join("journal.db")).unwrap() == damaged);
+
+    let report = usecase::repair_open(j).unwrap();
+    assert!(report.backup.is_some(), "the newest backup filled the page");
+    assert_eq!(report.filled, on.rows.len(), "{report:?}");
+    assert_eq!(report.lost, 0);
+    let after = fx::rows(&live.join("journal.db"), &s.key);
+    assert!(ids_missing(&s.before, &after).is_empty());
+    // The damaged file kept aside (its log checkpointed in: the damaged page as it was);
+    // nothing of the work left behind.
+    let kept = std::fs::read(report.kept_aside.join("journal.db")).unwrap();
+    let at = |f: &[u8]| f[(page - 1) as usize * 4096..page as usize * 4096].to_vec();
+    assert!(kept.len() == damaged.len() && at(&kept) == at(&damaged));
+    let left: Vec<String> = std::fs::read_dir(&live)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("repair") || n.contains("salvage"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+    // The same key opens it, every page whole.
+    let j = Journal::open(&live, Unlock::Keyring, &s.keys).unwrap();
+    usecase::quick_check(&j).unwrap();
+    drop(j);
+    let check = usecase::check_journal(&live, &s.keys, || unreachable!()).unwrap();
+    assert!(!check.damaged, "{check:?}");
+}
+
+/// A journal whose first page is damaged opens for no one: the repair (unlocked from the
+/// folder, as the window's damaged screen does) brings everything back from the backup.
+#[test]
+fn a_journal_that_no_longer_opens_is_repaired_from_its_backup() {
+    let s = Setup::new(120);
+    let live = s.live();
+    let j = Journal::open(&live, Unlock::Keyring, &s.keys).unwrap();
+    usecase::backup_now(&j).unwrap();
+    drop(j);
+    fx::flip(&live.join("journal.db"), 1, &mut fx::Rng(1));
+    let refused = Journal::open(&live, Unlock::Keyring, &s.keys).unwrap_err();
+    assert!(matches!(refused, Error::Damaged(_)), "{refused}");
+    let report = usecase::repair(&live, Unlock::Keyring, &s.keys).unwrap();
+    assert_eq!(report.salvaged, 0);
+    assert!(report.salvage.source_unreadable);
+    let after = fx::rows(&live.join("journal.db"), &s.key);
+    assert!(ids_missing(&s.before, &after).is_empty());
+    Journal::open(&live, Unlock::Keyring, &s.keys).unwrap();
+}

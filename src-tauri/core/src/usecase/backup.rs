@@ -571,28 +571,7 @@ pub fn restore(j: &mut Journal, id: &str) -> Result<RestoreReport> {
 
 /// Steps 2 to 5 of [`restore`].
 fn switch(j: &mut Journal, dir: &Path, temp: &Path) -> Result<(BackupReport, PathBuf)> {
-    let mode: String = j
-        .conn
-        .query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))
-        .map_err(|_| Error::InUse)?;
-    if !mode.eq_ignore_ascii_case("delete") {
-        return Err(Error::InUse);
-    }
-    // In exclusive locking mode the shared lock a read takes is kept until the connection
-    // closes, so no other connection can commit to `journal.db` from here on. (A write
-    // transaction would block more, but the backup API refuses a source that is writing.)
-    let locked = j.conn.execute_batch(
-        "PRAGMA locking_mode = EXCLUSIVE; BEGIN; SELECT count(*) FROM sqlite_schema;",
-    );
-    if locked.is_err() {
-        let _ = j.conn.execute_batch("PRAGMA journal_mode = WAL;");
-        return Err(Error::InUse);
-    }
-    let undo = |j: &mut Journal| {
-        let _ = j
-            .conn
-            .execute_batch("ROLLBACK; PRAGMA locking_mode = NORMAL; PRAGMA journal_mode = WAL;");
-    };
+    lock_for_switch(&j.conn)?;
     let prepared = (|| {
         let s = settings(j)?;
         let taken = snapshot::take(
@@ -603,33 +582,70 @@ fn switch(j: &mut Journal, dir: &Path, temp: &Path) -> Result<(BackupReport, Pat
             Reason::BeforeRestore,
         )?;
         let before = take_rest(j, &s, taken)?;
-        let aside = keep_aside(dir)?;
-        for f in ["journal.db-wal", "journal.db-journal"] {
-            if dir.join(f).exists() {
-                return Err(Error::InUse);
-            }
-        }
+        let aside = put_in_place(dir, temp)?;
         Ok((before, aside))
     })();
     let (before, aside) = match prepared {
         Ok(p) => p,
         Err(e) => {
-            undo(j);
+            release_switch_lock(&j.conn);
             return Err(e);
         }
     };
-    let live = dir.join(DB_FILE);
-    if let Err(e) = std::fs::rename(temp, &live) {
-        undo(j);
-        return Err(Error::Io(live, e));
-    }
-    snapshot::sync_dir(dir);
     // The old connection reaches only the replaced file now: close it, open the new one.
     let stranded = rusqlite::Connection::open_in_memory()?;
     let old = std::mem::replace(&mut j.conn, stranded);
     drop(old);
     j.conn = Journal::connect(dir, j.key())?;
     Ok((before, aside))
+}
+
+/// Step 2 of [`restore`] (and of a salvage's repair): `conn`, the journal's only
+/// connection, leaves WAL mode (every frame checkpointed into `journal.db`, the WAL
+/// removed; refused while another connection has the journal open: [`Error::InUse`]) and
+/// keeps a shared lock under which no other connection can commit, until it closes or
+/// [`release_switch_lock`].
+pub(crate) fn lock_for_switch(conn: &rusqlite::Connection) -> Result<()> {
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))
+        .map_err(|_| Error::InUse)?;
+    if !mode.eq_ignore_ascii_case("delete") {
+        return Err(Error::InUse);
+    }
+    // In exclusive locking mode the shared lock a read takes is kept until the connection
+    // closes, so no other connection can commit to `journal.db` from here on. (A write
+    // transaction would block more, but the backup API refuses a source that is writing.)
+    let locked = conn.execute_batch(
+        "PRAGMA locking_mode = EXCLUSIVE; BEGIN; SELECT count(*) FROM sqlite_schema;",
+    );
+    if locked.is_err() {
+        let _ = conn.execute_batch("PRAGMA journal_mode = WAL;");
+        return Err(Error::InUse);
+    }
+    Ok(())
+}
+
+/// Undoes [`lock_for_switch`] when the switch does not happen.
+pub(crate) fn release_switch_lock(conn: &rusqlite::Connection) {
+    let _ =
+        conn.execute_batch("ROLLBACK; PRAGMA locking_mode = NORMAL; PRAGMA journal_mode = WAL;");
+}
+
+/// Steps 3 (the copy aside) and 4 of [`restore`]: keeps `journal.db` and its envelope in
+/// `replaced/<time>/`, then renames `temp` (a whole journal file under the same key, in
+/// the journal's folder) over `journal.db` in one step, and fsyncs the folder. Returns
+/// where the old file was kept. On an error `journal.db` is untouched.
+pub(crate) fn put_in_place(dir: &Path, temp: &Path) -> Result<PathBuf> {
+    let aside = keep_aside(dir)?;
+    for f in ["journal.db-wal", "journal.db-journal"] {
+        if dir.join(f).exists() {
+            return Err(Error::InUse);
+        }
+    }
+    let live = dir.join(DB_FILE);
+    std::fs::rename(temp, &live).map_err(|e| Error::Io(live.clone(), e))?;
+    snapshot::sync_dir(dir);
+    Ok(aside)
 }
 
 /// Copies the journal's file and envelope into `replaced/<time>/`, complete or not at all.

@@ -34,6 +34,9 @@
 //! Last, the search index is rebuilt from the items.
 
 mod pages;
+mod repair;
+
+pub use repair::{RepairReport, repair, repair_open};
 
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
@@ -49,7 +52,7 @@ use crate::journal::{Journal, Unlock};
 use crate::keystore::KeyStore;
 use crate::secret::{DbKey, Passphrase};
 use crate::store::{self, DB_FILE, SCHEMA_VERSION};
-use crate::vault::KeyMode;
+use crate::vault::{JournalMeta, KeyMode};
 
 /// How many rowids one read asks for before damage makes it halve.
 const RANGE: i64 = 512;
@@ -185,6 +188,17 @@ pub fn salvage_with(
 ) -> Result<SalvageReport> {
     check_target(target)?;
     let (meta, key) = Journal::unlock_key(source, unlock, keys)?;
+    salvage_keyed(source, target, &meta, key, fill_from)
+}
+
+/// [`salvage_with`] with the envelope and key already proven.
+fn salvage_keyed(
+    source: &Path,
+    target: &Path,
+    meta: &JournalMeta,
+    key: DbKey,
+    fill_from: Option<&Path>,
+) -> Result<SalvageReport> {
     let backup = match fill_from {
         Some(p) => {
             let b = Source::open(p, &key).map_err(|_| Error::NotABackup(p.to_path_buf()))?;
@@ -217,7 +231,7 @@ pub fn salvage_with(
         return Err(Error::NothingReadable(source.to_path_buf()));
     }
     let work = work_dir(target)?;
-    let mut j = Journal::create_keyed(&work, &meta, key)?;
+    let mut j = Journal::create_keyed(&work, meta, key)?;
     let out = copy_all(
         &mut j,
         src.as_ref().map(|(s, t)| (s, t.as_slice())),
