@@ -1135,10 +1135,23 @@ fn salvage_gives_back_every_entry_but_those_on_the_damaged_page_and_a_backup_the
             .starts_with("2026-03-")
     );
 
-    // A reading command that hits the page says so, and names salvage.
+    // A reading command that hits the page lists what it could read, says what it could
+    // not, and names the repair; it changes nothing and leaves no copy behind.
     let before = w.snapshot();
-    w.asym(&["reflection", "list"])
-        .fails_with(11, "asym salvage --to");
+    let r = w.asym(&["--json", "reflection", "list"]);
+    assert_eq!(r.code, 11, "{}", r.stderr);
+    assert!(r.stderr.contains("asym salvage --replace"), "{}", r.stderr);
+    assert_eq!(r.json().as_array().unwrap().len(), 16 - lost, "{}", r.stdout);
+    assert!(
+        r.stderr.contains(&format!("{lost} item")) && r.stderr.contains("2026-03-"),
+        "{}",
+        r.stderr
+    );
+    let r = w
+        .asym(&["reflection", "list"])
+        .fails_with(11, "what could still be read");
+    assert_eq!(r.stdout.lines().filter(|l| l.contains("Reflection ")).count(), 16 - lost);
+    assert_eq!(w.snapshot(), before, "a reading wrote to the damaged journal");
     // Salvage in words: what came back, what did not by day; the damaged journal untouched.
     let to = w.root.path().join("salvaged");
     let text = w
@@ -1195,4 +1208,55 @@ fn salvage_gives_back_every_entry_but_those_on_the_damaged_page_and_a_backup_the
     w.asym(&["salvage", "--to", none.to_str().unwrap()])
         .fails_with(11, "Nothing could be read");
     assert!(!none.exists());
+}
+
+#[test]
+fn salvage_replace_repairs_the_journal_in_place_from_its_newest_backup() {
+    let w = World::with_journal();
+    let long = "slow breath clear eyes ".repeat(60);
+    for i in 1..=16 {
+        w.asym(&[
+            "reflection",
+            "add",
+            "--text",
+            &format!("Entry {i}: {long}"),
+            "--at",
+            &format!("2026-04-{:02}", i + 1),
+        ])
+        .ok();
+    }
+    w.asym(&["backup", "now"]).ok();
+    let intact = std::fs::read(w.db()).unwrap();
+    let pages = intact.len() as u64 / 4096;
+    // A page whose damage hides reflections from a list.
+    let page = (2..pages)
+        .rev()
+        .find(|&page| {
+            std::fs::write(w.db(), &intact).unwrap();
+            flip_page(&w.db(), page);
+            let r = w.asym(&["--json", "reflection", "list"]);
+            r.code == 11 && r.json().as_array().is_some_and(|a| a.len() < 16)
+        })
+        .expect("some page holds reflections");
+    let damaged = std::fs::read(w.db()).unwrap();
+    let text = w.asym(&["salvage", "--replace"]).ok().stdout;
+    assert!(text.contains("Repaired the journal"), "page {page}: {text}");
+    assert!(text.contains("filled from its newest backup"), "{text}");
+    assert!(text.contains("Nothing is known to be lost"), "{text}");
+    // Every entry back, in place, the same keyring entry opening it, every page whole.
+    let listed = w.asym(&["--json", "reflection", "list"]).ok().json();
+    assert_eq!(listed.as_array().unwrap().len(), 16);
+    let check = w.asym(&["check"]).ok().stdout;
+    assert!(!check.contains("damaged"), "{check}");
+    // The damaged file kept aside, its damaged page as it was.
+    let replaced = w.data.join("replaced");
+    let kept: Vec<_> = std::fs::read_dir(&replaced).unwrap().flatten().collect();
+    assert_eq!(kept.len(), 1);
+    let aside = std::fs::read(kept[0].path().join("journal.db")).unwrap();
+    let at = |f: &[u8]| f[(page as usize - 1) * 4096..page as usize * 4096].to_vec();
+    assert!(at(&aside) == at(&damaged));
+    // --replace and --to are one or the other.
+    let r = w.asym(&["salvage", "--replace", "--to", "x"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("cannot be used with"), "{}", r.stderr);
 }

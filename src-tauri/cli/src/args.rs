@@ -29,7 +29,7 @@ pub struct Cli {
     pub command: Command,
 }
 
-#[derive(Debug, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum Command {
     /// Create a new journal (key in the OS keyring, or --passphrase).
     Init {
@@ -49,11 +49,18 @@ pub enum Command {
         recovery_key_file: Option<PathBuf>,
     },
     /// Copy every entry a damaged journal still holds into a new journal in DIR, filling
-    /// what cannot be read from a backup; the damaged journal is only read.
+    /// what cannot be read from a backup; the damaged journal is only read. Or, with
+    /// --replace, put that new journal in the damaged one's place.
+    #[command(group(clap::ArgGroup::new("where").required(true).args(["to", "replace"])))]
     Salvage {
         /// The new journal's folder: one that does not exist yet, or an empty one.
         #[arg(long, value_name = "DIR")]
-        to: PathBuf,
+        to: Option<PathBuf>,
+        /// Repair in place: the salvaged journal, filled from the newest backup that
+        /// verifies, replaces the damaged one, which is kept in the journal's replaced/
+        /// folder.
+        #[arg(long, conflicts_with = "from_backup")]
+        replace: bool,
         /// A backup of this journal (a snapshot with the same key) to fill in what the
         /// damaged journal no longer gives.
         #[arg(long, value_name = "FILE")]
@@ -128,7 +135,7 @@ pub enum Command {
 }
 
 /// Options every item has.
-#[derive(Debug, Args, Default)]
+#[derive(Debug, Clone, Args, Default)]
 pub struct Common {
     /// When it happened: YYYY-MM-DD, YYYY-MM-DDTHH:MM (local time), or RFC 3339 (default: now).
     #[arg(long, value_name = "WHEN")]
@@ -141,13 +148,13 @@ pub struct Common {
     pub shared: bool,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct IdArg {
     /// The item's id, or at least 4 characters from its start or end.
     pub id: String,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct DeleteArgs {
     /// The item's id, or at least 4 characters from its start or end.
     pub id: String,
@@ -156,7 +163,28 @@ pub struct DeleteArgs {
     pub yes: bool,
 }
 
-#[derive(Debug, Subcommand)]
+impl Command {
+    /// Whether the command only reads the journal. On a damaged journal such a command
+    /// runs again on what could still be read (`usecase::read_around`) and says what
+    /// could not; a command that writes does not (it would write into a copy).
+    pub fn reads_only(&self) -> bool {
+        matches!(
+            self,
+            Command::Today
+                | Command::Day { .. }
+                | Command::Search { .. }
+                | Command::Progress { .. }
+                | Command::Purpose(PurposeCmd::List)
+                | Command::Challenge(ChallengeCmd::List { .. })
+                | Command::Session(SessionCmd::List { .. })
+                | Command::Reflection(ReflectionCmd::List)
+                | Command::Checkin(CheckinCmd::List)
+                | Command::Audit(AuditCmd::List)
+        )
+    }
+}
+
+#[derive(Debug, Clone, Subcommand)]
 pub enum PurposeCmd {
     /// Add a purpose.
     Add(PurposeFields),
@@ -175,7 +203,7 @@ pub enum PurposeCmd {
     Delete(DeleteArgs),
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct PurposeFields {
     /// A short name for it.
     #[arg(long)]
@@ -190,7 +218,7 @@ pub struct PurposeFields {
     pub common: Common,
 }
 
-#[derive(Debug, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum ChallengeCmd {
     /// Add a challenge.
     Add(ChallengeFields),
@@ -213,7 +241,7 @@ pub enum ChallengeCmd {
     Delete(DeleteArgs),
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct ChallengeFields {
     /// The skill it stretches.
     #[arg(long)]
@@ -249,7 +277,7 @@ pub struct ChallengeFields {
     pub common: Common,
 }
 
-#[derive(Debug, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum SessionCmd {
     /// Add a session.
     Add(SessionFields),
@@ -272,7 +300,7 @@ pub enum SessionCmd {
     Delete(DeleteArgs),
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct SessionFields {
     /// The challenge practised.
     #[arg(long)]
@@ -322,7 +350,7 @@ pub struct SessionFields {
     pub common: Common,
 }
 
-#[derive(Debug, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum ReflectionCmd {
     /// Add a reflection.
     Add(ReflectionFields),
@@ -343,7 +371,7 @@ pub enum ReflectionCmd {
     Prompts,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct ReflectionFields {
     /// The reflection's text ("-" reads standard input).
     #[arg(long)]
@@ -388,7 +416,7 @@ pub struct ReflectionFields {
     pub common: Common,
 }
 
-#[derive(Debug, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum CheckinCmd {
     /// Add a check-in.
     Add(CheckinFields),
@@ -407,7 +435,7 @@ pub enum CheckinCmd {
     Delete(DeleteArgs),
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct CheckinFields {
     /// Autonomy over what you work on, 1–7.
     #[arg(long)]
@@ -428,7 +456,7 @@ pub struct CheckinFields {
     pub common: Common,
 }
 
-#[derive(Debug, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum AuditCmd {
     /// Add an audit item.
     Add(AuditFields),
@@ -447,7 +475,7 @@ pub enum AuditCmd {
     Delete(DeleteArgs),
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct AuditFields {
     /// reward, punishment or task.
     #[arg(long)]

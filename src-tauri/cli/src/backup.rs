@@ -13,7 +13,7 @@ use clap::Subcommand;
 use crate::cmd::print;
 use crate::input;
 
-#[derive(Debug, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum BackupCmd {
     /// Take a verified, encrypted backup now.
     Now,

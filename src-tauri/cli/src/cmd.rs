@@ -14,6 +14,11 @@ struct Ctx {
     dir: PathBuf,
     json: bool,
     passphrase_file: Option<PathBuf>,
+    /// For a reading command: a second connection kept from its open, to read around
+    /// damage with if the reading meets some (no passphrase asked twice).
+    kept: Option<std::cell::RefCell<Option<Journal>>>,
+    /// Once the reading met damage: the copy read around it.
+    around: Option<usecase::ReadAround>,
 }
 
 /// Prints to stdout; a closed pipe (`asym … | head`) is not an error.
@@ -98,54 +103,86 @@ impl Ctx {
     }
 
     fn open(&self) -> Result<Journal> {
-        open_journal(&self.dir, self.passphrase_file.as_deref())
+        if let Some(around) = &self.around {
+            return around.open();
+        }
+        let j = open_journal(&self.dir, self.passphrase_file.as_deref())?;
+        if let Some(kept) = &self.kept {
+            *kept.borrow_mut() = j.another_connection().ok();
+        }
+        Ok(j)
     }
 }
 
 pub fn run(cli: Cli) -> Result<()> {
     let dir = usecase::data_dir(cli.data_dir, std::env::var_os(usecase::DATA_DIR_ENV))?;
-    let ctx = Ctx {
+    let reads = cli.command.reads_only();
+    let mut ctx = Ctx {
         dir,
         json: cli.json,
         passphrase_file: cli.passphrase_file,
+        kept: reads.then(Default::default),
+        around: None,
     };
-    match cli.command {
-        Command::Init { passphrase } => init(&ctx, passphrase),
+    let again = reads.then(|| cli.command.clone());
+    let out = dispatch(&ctx, cli.command);
+    // A reading that met a damaged page: the same reading of what can still be read,
+    // then the damage said (exit 11).
+    let (Err(Error::Damaged(_)), Some(command)) = (&out, again) else {
+        return out;
+    };
+    let Some(kept) = ctx.kept.take().and_then(std::cell::RefCell::into_inner) else {
+        return out;
+    };
+    let Ok(around) = usecase::read_around(&kept) else {
+        return out;
+    };
+    drop(kept);
+    let damage = around.damage().clone();
+    ctx.around = Some(around);
+    dispatch(&ctx, command)?;
+    Err(Error::ReadAround(damage))
+}
+
+fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
+    match command {
+        Command::Init { passphrase } => init(ctx, passphrase),
         Command::Unlock {
             recovery_key,
             recovery_key_file,
         } => unlock(
-            &ctx,
+            ctx,
             recovery_key || recovery_key_file.is_some(),
             recovery_key_file.as_deref(),
         ),
         Command::Salvage {
             to,
+            replace,
             from_backup,
             recovery_key,
             recovery_key_file,
         } => salvage(
-            &ctx,
-            &to,
+            ctx,
+            if replace { None } else { to.as_deref() },
             from_backup.as_deref(),
             recovery_key || recovery_key_file.is_some(),
             recovery_key_file.as_deref(),
         ),
-        Command::Today => show_day(&ctx, local_today()),
-        Command::Day { date } => show_day(&ctx, input::day(&date)?),
-        Command::Search { words, limit } => search(&ctx, &words.join(" "), limit),
+        Command::Today => show_day(ctx, local_today()),
+        Command::Day { date } => show_day(ctx, input::day(&date)?),
+        Command::Search { words, limit } => search(ctx, &words.join(" "), limit),
         Command::Progress { challenge, by, svg } => {
-            progress(&ctx, challenge.as_deref(), by.as_deref(), svg.as_deref())
+            progress(ctx, challenge.as_deref(), by.as_deref(), svg.as_deref())
         }
-        Command::Purpose(c) => purpose(&ctx, c),
-        Command::Challenge(c) => challenge(&ctx, c),
-        Command::Session(c) => session(&ctx, c),
-        Command::Reflection(c) => reflection(&ctx, c),
-        Command::Checkin(c) => checkin(&ctx, c),
-        Command::Audit(c) => audit(&ctx, c),
-        Command::Keys(c) => crate::manager::keys(&manager_opts(&ctx), &c),
-        Command::Manager(c) => crate::manager::manager(&manager_opts(&ctx), c),
-        Command::Share(c) => crate::share::share(&manager_opts(&ctx), c),
+        Command::Purpose(c) => purpose(ctx, c),
+        Command::Challenge(c) => challenge(ctx, c),
+        Command::Session(c) => session(ctx, c),
+        Command::Reflection(c) => reflection(ctx, c),
+        Command::Checkin(c) => checkin(ctx, c),
+        Command::Audit(c) => audit(ctx, c),
+        Command::Keys(c) => crate::manager::keys(&manager_opts(ctx), &c),
+        Command::Manager(c) => crate::manager::manager(&manager_opts(ctx), c),
+        Command::Share(c) => crate::share::share(&manager_opts(ctx), c),
         Command::Backup(c) => {
             crate::backup::backup_cmd(&ctx.dir, ctx.json, ctx.passphrase_file.as_deref(), c)
         }
@@ -251,31 +288,31 @@ fn unlock(ctx: &Ctx, with_recovery: bool, file: Option<&Path>) -> Result<()> {
     })
 }
 
+/// `asym salvage`: into a new journal at `to`, or (`None`) in the damaged one's place.
 fn salvage(
     ctx: &Ctx,
-    to: &Path,
+    to: Option<&Path>,
     from_backup: Option<&Path>,
     with_recovery: bool,
     file: Option<&Path>,
 ) -> Result<()> {
     let keys = OsKeyring::new();
-    let report = if with_recovery {
-        let rk = input::recovery_key(file)?;
-        usecase::salvage_with(
-            &ctx.dir,
-            to,
-            Unlock::RecoveryKey(rk.to_string()),
-            &keys,
-            from_backup,
-        )?
+    let recovery = if with_recovery {
+        Some(Unlock::RecoveryKey(input::recovery_key(file)?.to_string()))
     } else {
-        usecase::salvage(
-            &ctx.dir,
-            to,
-            &keys,
-            || input::passphrase(ctx.passphrase_file.as_deref()),
-            from_backup,
-        )?
+        None
+    };
+    let passphrase = || input::passphrase(ctx.passphrase_file.as_deref());
+    let Some(to) = to else {
+        let report = match recovery {
+            Some(unlock) => usecase::repair_with(&ctx.dir, unlock, &keys)?,
+            None => usecase::repair(&ctx.dir, &keys, passphrase)?,
+        };
+        return ctx.print(&report, || render::repair(&ctx.dir, &report));
+    };
+    let report = match recovery {
+        Some(unlock) => usecase::salvage_with(&ctx.dir, to, unlock, &keys, from_backup)?,
+        None => usecase::salvage(&ctx.dir, to, &keys, passphrase, from_backup)?,
     };
     ctx.print(&report, || render::salvage(&report))
 }

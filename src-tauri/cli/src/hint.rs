@@ -48,7 +48,10 @@ fn hint(e: &Error) -> Option<String> {
         Error::NotEmpty(_) => "(Give `asym salvage --to` a new folder.)".into(),
         Error::NoDataDir => "Give one with --data-dir or ASYMPTOTE_DATA_DIR.".into(),
         Error::Damaged(_) => {
-            "(`asym check` says what is damaged; `asym backup restore ID` puts a backup back (`asym backup list` shows them), or `asym salvage --to DIR` copies every entry still readable into a new journal.)".into()
+            "(`asym check` says what is damaged; `asym salvage --replace` repairs it in place, filling what cannot be read from the newest backup; `asym backup restore ID` puts a whole backup back (`asym backup list` shows them), or `asym salvage --to DIR` copies every entry still readable into a new journal.)".into()
+        }
+        Error::ReadAround(_) => {
+            "`asym salvage --replace` repairs it in place, filling what cannot be read from the newest backup (`asym check` says what is damaged).".into()
         }
         Error::BadBackup(..) => "(`asym backup list` shows the others.)".into(),
         Error::InUse => "(Close Asymptote's window, or the other `asym`, first.)".into(),

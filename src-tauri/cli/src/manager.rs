@@ -16,7 +16,7 @@ use crate::input;
 /// The environment variable an age passphrase is read from (to encrypt or decrypt).
 pub const AGE_PASSPHRASE_ENV: &str = "ASYMPTOTE_AGE_PASSPHRASE";
 
-#[derive(Debug, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum KeysCmd {
     /// Show this journal's signing public key and its fingerprint, to hand to your
     /// manager (the key pair is made on first use; the secret half stays in the keyring).
@@ -58,7 +58,7 @@ pub enum KeysCmd {
     },
 }
 
-#[derive(Debug, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum ManagerCmd {
     /// The people whose bundles you receive.
     #[command(subcommand)]
@@ -73,7 +73,7 @@ pub enum ManagerCmd {
     Agenda(AgendaArgs),
 }
 
-#[derive(Debug, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum PersonCmd {
     /// Add a person by name.
     Add { name: String },
@@ -81,7 +81,7 @@ pub enum PersonCmd {
     List,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct ImportArgs {
     pub person: String,
     /// The received file (a JSON bundle, or its .age encryption).
@@ -95,7 +95,7 @@ pub struct ImportArgs {
     pub identity: Option<PathBuf>,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 #[command(args_conflicts_with_subcommands = false)]
 pub struct AgendaArgs {
     pub person: String,
@@ -106,7 +106,7 @@ pub struct AgendaArgs {
     pub action: Option<AgendaCmd>,
 }
 
-#[derive(Debug, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum AgendaCmd {
     /// A talking point, carried forward to each one-on-one until closed.
     AddPoint { text: String },

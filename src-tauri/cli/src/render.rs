@@ -440,6 +440,31 @@ fn and_list(parts: &[String]) -> String {
 
 /// What a salvage did, in sentences: what came back, from where, and by day what did not.
 pub fn salvage(r: &usecase::SalvageReport) -> String {
+    format!(
+        "Salvaged into {} (the damaged journal was only read, never changed).\n{} The new journal opens with the same key, passphrase and recovery key as the damaged one: check it with `asym --data-dir {} today`, then use it in place of the damaged journal.",
+        r.target_dir.display(),
+        salvaged(r),
+        r.target_dir.display()
+    )
+}
+
+/// `asym salvage --replace`.
+pub fn repair(dir: &std::path::Path, r: &usecase::RepairReport) -> String {
+    format!(
+        "Repaired the journal in {}: what could be read{} now stands in its place, under the same key. The damaged file is kept in {}.\n{}",
+        dir.display(),
+        if r.backup.is_some() {
+            ", filled from its newest backup,"
+        } else {
+            " (no backup of it verified, so nothing was filled in)"
+        },
+        r.kept_aside.display(),
+        salvaged(&r.salvage)
+    )
+}
+
+/// What a salvage recovered and lost, after its first line.
+fn salvaged(r: &usecase::SalvageReport) -> String {
     let mut out = String::new();
     let per = |f: fn(&usecase::salvage::KindSalvage) -> usize| -> Vec<String> {
         r.kinds
@@ -448,11 +473,6 @@ pub fn salvage(r: &usecase::SalvageReport) -> String {
             .map(|k| count(f(k), k.kind))
             .collect()
     };
-    let _ = writeln!(
-        out,
-        "Salvaged into {} (the damaged journal was only read, never changed).",
-        r.target_dir.display()
-    );
     if r.read_by_pages {
         let _ = writeln!(
             out,
@@ -553,11 +573,6 @@ pub fn salvage(r: &usecase::SalvageReport) -> String {
             r.orphans_dropped
         );
     }
-    let _ = write!(
-        out,
-        "The search index was rebuilt ({} items). The new journal opens with the same key, passphrase and recovery key as the damaged one: check it with `asym --data-dir {} today`, then use it in place of the damaged journal.",
-        r.indexed,
-        r.target_dir.display()
-    );
+    let _ = write!(out, "The search index was rebuilt ({} items).", r.indexed);
     out
 }

@@ -10,7 +10,7 @@ use clap::{Args, Subcommand};
 use crate::input;
 use crate::manager::Opts;
 
-#[derive(Debug, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum ShareCmd {
     /// Show exactly what an export with these choices would contain; writes nothing.
     Preview(Choose),
@@ -21,7 +21,7 @@ pub enum ShareCmd {
 }
 
 /// What to share. Private items, and the motivation audit, stay out unless picked one by one.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct Choose {
     /// First day (YYYY-MM-DD, "today", "yesterday").
     #[arg(long, value_name = "DATE")]
@@ -47,7 +47,7 @@ pub struct Choose {
     pub recipient: Option<String>,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct ExportArgs {
     #[command(flatten)]
     pub choose: Choose,

@@ -35,6 +35,11 @@ pub enum Error {
     )]
     Damaged(PathBuf),
 
+    /// A reading that met damage and showed what could still be read around it
+    /// ([`crate::usecase::read_around`]): the host has shown that, and says this.
+    #[error("{0}")]
+    ReadAround(crate::usecase::salvage::Damage),
+
     #[error(
         "The journal's key is not in the system keyring (it may have been deleted, or this is another machine). Nothing was changed; unlock with the recovery key to put it back."
     )]
@@ -165,7 +170,7 @@ impl Error {
             Error::NoJournal(_) => "no_journal",
             Error::AlreadyExists(_) => "already_exists",
             Error::WrongKey => "wrong_key",
-            Error::Damaged(_) => "damaged",
+            Error::Damaged(_) | Error::ReadAround(_) => "damaged",
             Error::KeyMissing => "key_missing",
             Error::NoKeyring(_) => "no_keyring",
             Error::KeyringLocked(_) => "keyring_locked",
@@ -201,6 +206,7 @@ impl Error {
             Error::NotFound { .. } | Error::Ambiguous { .. } => 5,
             Error::WrongKey => 10,
             Error::Damaged(_)
+            | Error::ReadAround(_)
             | Error::BadMetadata(..)
             | Error::BadBackup(..)
             | Error::NothingReadable(_) => 11,

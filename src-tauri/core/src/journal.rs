@@ -330,6 +330,19 @@ impl Journal {
         }
     }
 
+    /// Opens the journal in `dir` (whose envelope is `meta`) with `key`, which the caller
+    /// already holds: a salvaged copy read around damage.
+    pub(crate) fn open_keyed(dir: &Path, meta: &JournalMeta, key: DbKey) -> Result<Journal> {
+        let conn = store::open_connection(&dir.join(DB_FILE), &key, false)?;
+        Ok(Journal {
+            conn,
+            dir: dir.to_path_buf(),
+            meta: meta.clone(),
+            key,
+            unreadable: Default::default(),
+        })
+    }
+
     /// Removes the files of a half-made journal in `dir`.
     pub(crate) fn remove_files(dir: &Path) {
         for f in [DB_FILE, "journal.db-wal", "journal.db-shm"] {

@@ -574,7 +574,7 @@ fn a_journal_that_no_longer_opens_is_repaired_from_its_backup() {
     fx::flip(&live.join("journal.db"), 1, &mut fx::Rng(1));
     let refused = Journal::open(&live, Unlock::Keyring, &s.keys).unwrap_err();
     assert!(matches!(refused, Error::Damaged(_)), "{refused}");
-    let report = usecase::repair(&live, Unlock::Keyring, &s.keys).unwrap();
+    let report = usecase::repair_with(&live, Unlock::Keyring, &s.keys).unwrap();
     assert_eq!(report.salvaged, 0);
     assert!(report.salvage.source_unreadable);
     let after = fx::rows(&live.join("journal.db"), &s.key);

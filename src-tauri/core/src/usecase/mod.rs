@@ -28,4 +28,7 @@ pub use folder::{DATA_DIR_ENV, data_dir};
 pub use import::{ImportRequest, ImportStep, NeedsInput, import_received};
 pub use open::{create_journal, open_journal, recover_journal};
 pub use paths::typed_path;
-pub use salvage::{RepairReport, SalvageReport, repair, repair_open, salvage, salvage_with};
+pub use salvage::{
+    Damage, ReadAround, RepairReport, SalvageReport, read_around, repair, repair_open, repair_with,
+    salvage, salvage_with,
+};

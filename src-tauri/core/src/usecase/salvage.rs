@@ -33,10 +33,12 @@
 //! private, named so); any other row whose owner is lost is dropped, as a delete would.
 //! Last, the search index is rebuilt from the items.
 
+mod around;
 mod pages;
 mod repair;
 
-pub use repair::{RepairReport, repair, repair_open};
+pub use around::{Damage, KindLost, ReadAround, read_around};
+pub use repair::{RepairReport, repair, repair_open, repair_with};
 
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};

@@ -31,11 +31,11 @@ use super::{SalvageReport, salvage_keyed};
 use crate::error::{Error, Result};
 use crate::journal::{Journal, Unlock};
 use crate::keystore::KeyStore;
-use crate::secret::DbKey;
+use crate::secret::{DbKey, Passphrase};
 use crate::snapshot::{self, BACKUPS_DIR};
 use crate::store::DB_FILE;
 use crate::usecase::backup::{lock_for_switch, put_in_place, release_switch_lock};
-use crate::vault::JournalMeta;
+use crate::vault::{JournalMeta, KeyMode};
 
 /// What a repair did.
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
@@ -59,10 +59,24 @@ pub struct RepairReport {
     pub kept_aside: PathBuf,
 }
 
-/// Repairs the journal in `dir`, unlocked as `unlock` says (see the module doc).
-pub fn repair(dir: &Path, unlock: Unlock, keys: &dyn KeyStore) -> Result<RepairReport> {
+/// Repairs the journal in `dir` (see the module doc), unlocking it as
+/// [`open_journal`](crate::usecase::open_journal) does.
+pub fn repair(
+    dir: &Path,
+    keys: &dyn KeyStore,
+    passphrase: impl FnOnce() -> Result<Passphrase>,
+) -> Result<RepairReport> {
+    let unlock = match Journal::key_mode(dir)? {
+        KeyMode::Keyring => Unlock::Keyring,
+        KeyMode::Passphrase => Unlock::Passphrase(passphrase()?),
+    };
+    repair_with(dir, unlock, keys)
+}
+
+/// [`repair`] with the unlock already chosen (the recovery key, say).
+pub fn repair_with(dir: &Path, unlock: Unlock, keys: &dyn KeyStore) -> Result<RepairReport> {
     let (meta, key) = Journal::unlock_key(dir, unlock, keys)?;
-    repair_keyed(dir, &meta, key)
+    repair_keyed(dir, &meta, &key)
 }
 
 /// Repairs the open journal `j`, with its key (nothing is asked again). `j` must be the
@@ -70,13 +84,14 @@ pub fn repair(dir: &Path, unlock: Unlock, keys: &dyn KeyStore) -> Result<RepairR
 /// [`Error::InUse`]. The host opens the journal again afterwards.
 pub fn repair_open(j: Journal) -> Result<RepairReport> {
     let (dir, meta, key) = j.into_parts();
-    repair_keyed(&dir, &meta, key)
+    repair_keyed(&dir, &meta, &key)
 }
 
-fn repair_keyed(dir: &Path, meta: &JournalMeta, key: DbKey) -> Result<RepairReport> {
+fn repair_keyed(dir: &Path, meta: &JournalMeta, key: &DbKey) -> Result<RepairReport> {
     snapshot::clean_stale(dir, ".repair-");
+    snapshot::clean_stale(dir, "..repair-");
     let live = dir.join(DB_FILE);
-    let conn = snapshot::open_keyed(&live, &key, rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE)?;
+    let conn = snapshot::open_keyed(&live, key, rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE)?;
     let locked = match lock_for_switch(&conn) {
         Ok(()) => true,
         // Nothing can open this file (its first page is damaged), and no log of it waits
@@ -86,7 +101,7 @@ fn repair_keyed(dir: &Path, meta: &JournalMeta, key: DbKey) -> Result<RepairRepo
     };
     let work = dir.join(format!(".repair-{}", std::process::id()));
     let result = (|| {
-        let backup = newest_backup(dir, &key);
+        let backup = newest_backup(dir, key);
         let fill = backup.as_ref().map(|s| s.path.join(DB_FILE));
         let copy = DbKey::from_bytes(key.expose_bytes_dangerously())
             .ok_or_else(|| Error::invalid("The journal's key could not be copied."))?;
