@@ -1141,7 +1141,12 @@ fn salvage_gives_back_every_entry_but_those_on_the_damaged_page_and_a_backup_the
     let r = w.asym(&["--json", "reflection", "list"]);
     assert_eq!(r.code, 11, "{}", r.stderr);
     assert!(r.stderr.contains("asym salvage --replace"), "{}", r.stderr);
-    assert_eq!(r.json().as_array().unwrap().len(), 16 - lost, "{}", r.stdout);
+    assert_eq!(
+        r.json().as_array().unwrap().len(),
+        16 - lost,
+        "{}",
+        r.stdout
+    );
     assert!(
         r.stderr.contains(&format!("{lost} item")) && r.stderr.contains("2026-03-"),
         "{}",
@@ -1150,8 +1155,18 @@ fn salvage_gives_back_every_entry_but_those_on_the_damaged_page_and_a_backup_the
     let r = w
         .asym(&["reflection", "list"])
         .fails_with(11, "what could still be read");
-    assert_eq!(r.stdout.lines().filter(|l| l.contains("Reflection ")).count(), 16 - lost);
-    assert_eq!(w.snapshot(), before, "a reading wrote to the damaged journal");
+    assert_eq!(
+        r.stdout
+            .lines()
+            .filter(|l| l.contains("Reflection "))
+            .count(),
+        16 - lost
+    );
+    assert_eq!(
+        w.snapshot(),
+        before,
+        "a reading wrote to the damaged journal"
+    );
     // Salvage in words: what came back, what did not by day; the damaged journal untouched.
     let to = w.root.path().join("salvaged");
     let text = w

@@ -5,12 +5,13 @@
 //! core's rules.
 
 use asymptote_core::usecase::{
-    self,
+    self, RepairReport,
     backup::{
         AfterUnlock, BackupInfo, BackupOverview, BackupReport, BackupSettings, RestorePreview,
         RestoreReport,
     },
 };
+use asymptote_core::{OsKeyring, Passphrase};
 use tauri::State;
 
 use crate::commands::{SharedShell, off_main, slow, write};
@@ -88,6 +89,43 @@ pub async fn restore_backup(
         *worker = Some(fresh.another_connection()?);
         *journal = Some(fresh);
         Ok(restored?)
+    })
+    .await
+}
+
+/// Repairs the open, damaged journal in place: what can still be read, filled from the
+/// newest backup that verifies, takes its place; the damaged file is kept aside. The
+/// worker connection is closed first (a repair needs the only one) and opened again.
+#[tauri::command]
+pub async fn repair_journal(shell: State<'_, SharedShell>) -> CommandResult<RepairReport> {
+    off_main(&shell, move |shell| {
+        let mut journal = shell.journal();
+        let mut worker = shell.worker();
+        worker.take();
+        let j = journal.as_mut().ok_or_else(CommandError::locked)?;
+        let repaired = usecase::repair_open(j);
+        *worker = Some(j.another_connection()?);
+        Ok(repaired?)
+    })
+    .await
+}
+
+/// Repairs the journal that would not open (the gate's "damaged" screen), with the
+/// passphrase in passphrase mode, and opens the repaired journal.
+#[tauri::command]
+pub async fn repair_locked(
+    shell: State<'_, SharedShell>,
+    passphrase: Option<String>,
+) -> CommandResult<RepairReport> {
+    off_main(&shell, move |shell| {
+        let dir = shell.data_dir()?;
+        let given = passphrase
+            .map(Passphrase::new)
+            .ok_or(asymptote_core::Error::PassphraseNeeded);
+        let (report, journal) = usecase::repair(dir, &OsKeyring::new(), || given)?;
+        shell.opened(journal)?;
+        eprintln!("asymptote: journal repaired and unlocked");
+        Ok(report)
     })
     .await
 }

@@ -8,6 +8,8 @@ tauri::generate_handler![
     backup::set_backup_settings,
     backup::restore_preview,
     backup::restore_backup,
+    backup::repair_journal,
+    backup::repair_locked,
     commands::journal_status,
     commands::create_journal,
     commands::unlock,

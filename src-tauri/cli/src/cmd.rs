@@ -304,7 +304,7 @@ fn salvage(
     };
     let passphrase = || input::passphrase(ctx.passphrase_file.as_deref());
     let Some(to) = to else {
-        let report = match recovery {
+        let (report, _repaired) = match recovery {
             Some(unlock) => usecase::repair_with(&ctx.dir, unlock, &keys)?,
             None => usecase::repair(&ctx.dir, &keys, passphrase)?,
         };

@@ -277,20 +277,6 @@ impl Journal {
         &self.key
     }
 
-    /// Closes the connection and gives back the folder, the envelope and the key (a
-    /// repair opens the damaged file its own way).
-    pub(crate) fn into_parts(self) -> (PathBuf, JournalMeta, DbKey) {
-        let Journal {
-            conn,
-            dir,
-            meta,
-            key,
-            ..
-        } = self;
-        drop(conn);
-        (dir, meta, key)
-    }
-
     /// The journal's id (also in its key envelope): tells one journal's backups apart.
     pub fn journal_id(&self) -> &str {
         &self.meta.journal_id

@@ -531,12 +531,25 @@ fn a_repair_puts_every_entry_back_in_place_from_the_newest_backup_and_keeps_the_
     assert!(usecase::quick_check(&j).is_err(), "the page check finds it");
     let damaged = std::fs::read(live.join("journal.db")).unwrap();
     // Another connection open: the repair waits for the only one, and changes nothing.
-    let other = j.another_connection().unwrap();
-    let refused = usecase::repair_open(other).unwrap_err();
+    let mut other = j.another_connection().unwrap();
+    let refused = usecase::repair_open(&mut other).unwrap_err();
     assert!(matches!(refused, Error::InUse), "{refused}");
     assert!(std::fs::read(live.join("journal.db")).unwrap() == damaged);
 
-    let report = usecase::repair_open(j).unwrap();
+    drop(other);
+    let mut j = j;
+    let report = usecase::repair_open(&mut j).unwrap();
+    assert!(
+        report.summary.contains("nothing is known to be lost"),
+        "{}",
+        report.summary
+    );
+    // The same journal value reads the repaired file.
+    assert_eq!(
+        j.reflections().unwrap().len(),
+        s.before["reflections"].len()
+    );
+    drop(j);
     assert!(report.backup.is_some(), "the newest backup filled the page");
     assert_eq!(report.filled, on.rows.len(), "{report:?}");
     assert_eq!(report.lost, 0);
@@ -574,7 +587,8 @@ fn a_journal_that_no_longer_opens_is_repaired_from_its_backup() {
     fx::flip(&live.join("journal.db"), 1, &mut fx::Rng(1));
     let refused = Journal::open(&live, Unlock::Keyring, &s.keys).unwrap_err();
     assert!(matches!(refused, Error::Damaged(_)), "{refused}");
-    let report = usecase::repair_with(&live, Unlock::Keyring, &s.keys).unwrap();
+    let (report, j) = usecase::repair_with(&live, Unlock::Keyring, &s.keys).unwrap();
+    drop(j);
     assert_eq!(report.salvaged, 0);
     assert!(report.salvage.source_unreadable);
     let after = fx::rows(&live.join("journal.db"), &s.key);

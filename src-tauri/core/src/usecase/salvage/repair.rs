@@ -57,15 +57,17 @@ pub struct RepairReport {
     /// Where the damaged file was kept (never removed).
     #[ts(type = "string")]
     pub kept_aside: PathBuf,
+    /// What was done, in one paragraph a host can show as it is.
+    pub summary: String,
 }
 
 /// Repairs the journal in `dir` (see the module doc), unlocking it as
-/// [`open_journal`](crate::usecase::open_journal) does.
+/// [`open_journal`](crate::usecase::open_journal) does, and opens the repaired journal.
 pub fn repair(
     dir: &Path,
     keys: &dyn KeyStore,
     passphrase: impl FnOnce() -> Result<Passphrase>,
-) -> Result<RepairReport> {
+) -> Result<(RepairReport, Journal)> {
     let unlock = match Journal::key_mode(dir)? {
         KeyMode::Keyring => Unlock::Keyring,
         KeyMode::Passphrase => Unlock::Passphrase(passphrase()?),
@@ -74,17 +76,31 @@ pub fn repair(
 }
 
 /// [`repair`] with the unlock already chosen (the recovery key, say).
-pub fn repair_with(dir: &Path, unlock: Unlock, keys: &dyn KeyStore) -> Result<RepairReport> {
+pub fn repair_with(
+    dir: &Path,
+    unlock: Unlock,
+    keys: &dyn KeyStore,
+) -> Result<(RepairReport, Journal)> {
     let (meta, key) = Journal::unlock_key(dir, unlock, keys)?;
-    repair_keyed(dir, &meta, &key)
+    let report = repair_keyed(dir, &meta, &key)?;
+    Ok((report, Journal::open_keyed(dir, &meta, key)?))
 }
 
-/// Repairs the open journal `j`, with its key (nothing is asked again). `j` must be the
-/// journal's only connection: the host closes any other first, or the repair stops with
-/// [`Error::InUse`]. The host opens the journal again afterwards.
-pub fn repair_open(j: Journal) -> Result<RepairReport> {
-    let (dir, meta, key) = j.into_parts();
-    repair_keyed(&dir, &meta, &key)
+/// Repairs the open journal `j` with its key (nothing is asked again); `j` is then the
+/// repaired journal (or, on an error, the journal as it was). `j` must be the journal's
+/// only connection: the host closes any other first, or the repair stops with
+/// [`Error::InUse`].
+pub fn repair_open(j: &mut Journal) -> Result<RepairReport> {
+    let dir = j.dir().to_path_buf();
+    let meta = j.meta().clone();
+    let key = DbKey::from_bytes(j.key().expose_bytes_dangerously())
+        .ok_or_else(|| Error::invalid("The journal's key has an unexpected length."))?;
+    // Its own connection would keep the repair from leaving WAL mode.
+    let conn = std::mem::replace(&mut j.conn, rusqlite::Connection::open_in_memory()?);
+    drop(conn);
+    let report = repair_keyed(&dir, &meta, &key);
+    j.conn = Journal::open_keyed(&dir, &meta, key)?.conn;
+    report
 }
 
 fn repair_keyed(dir: &Path, meta: &JournalMeta, key: &DbKey) -> Result<RepairReport> {
@@ -107,10 +123,12 @@ fn repair_keyed(dir: &Path, meta: &JournalMeta, key: &DbKey) -> Result<RepairRep
             .ok_or_else(|| Error::invalid("The journal's key could not be copied."))?;
         let report = salvage_keyed(dir, &work, meta, copy, fill.as_deref())?;
         let kept_aside = put_in_place(dir, &work.join(DB_FILE))?;
+        let lost: usize = report.kinds.iter().map(|k| k.lost).sum();
         Ok(RepairReport {
+            summary: summary(&report, lost, backup.as_ref(), &kept_aside),
             salvaged: report.salvaged(),
             filled: report.filled(),
-            lost: report.kinds.iter().map(|k| k.lost).sum(),
+            lost,
             uncounted_loss: report.uncounted_loss(),
             salvage: report,
             backup: backup.map(|s| s.id),
@@ -127,6 +145,38 @@ fn repair_keyed(dir: &Path, meta: &JournalMeta, key: &DbKey) -> Result<RepairRep
         let _ = std::fs::remove_dir_all(&work);
     }
     result
+}
+
+/// The repair in one paragraph, for any host.
+fn summary(
+    r: &SalvageReport,
+    lost: usize,
+    backup: Option<&snapshot::Snapshot>,
+    kept_aside: &Path,
+) -> String {
+    let items = |n: usize| format!("{n} item{}", if n == 1 { "" } else { "s" });
+    let mut s = format!(
+        "The journal was repaired: {} read from the damaged file",
+        items(r.salvaged())
+    );
+    match backup {
+        Some(b) => s.push_str(&format!(
+            ", {} added from the backup of {}",
+            items(r.filled()),
+            b.taken_at.format("%Y-%m-%d %H:%M UTC")
+        )),
+        None => s.push_str(" (no backup of it verified, so nothing was filled in)"),
+    }
+    if lost == 0 && !r.uncounted_loss() {
+        s.push_str("; nothing is known to be lost.");
+    } else {
+        s.push_str(&format!("; {} could not be recovered.", items(lost)));
+    }
+    s.push_str(&format!(
+        " The damaged file is kept in {}.",
+        kept_aside.display()
+    ));
+    s
 }
 
 fn opens(conn: &rusqlite::Connection) -> bool {
