@@ -2,11 +2,13 @@ import { describe, expect, it } from "vitest";
 import { failureFor } from "./failures";
 
 describe("the gate's words per failure", () => {
-  it("a damaged file points at the backups and salvage, and offers no retry", () => {
+  it("a damaged file offers the repair (from the newest backup), not a retry or the recovery key", () => {
     const f = failureFor("damaged", "keyring");
-    expect(f.advice).toContain("asym backup restore");
-    expect(f.advice).toContain("asym salvage");
+    expect(f.repair).toBe(true);
+    expect(f.advice).toContain("newest backup");
     expect(f.retry).toBe(false);
+    expect(f.recovery).toBe(false);
+    expect(failureFor("wrong_key", "keyring").repair).toBeFalsy();
   });
 
   it("a read-only folder and a full disk are said as such, with a retry", () => {

@@ -6,6 +6,8 @@ export interface Failure {
   advice: string;
   retry: boolean;
   recovery: boolean;
+  /** Offer the repair (the core's salvage in place, filled from the newest backup). */
+  repair?: boolean;
 }
 
 export function failureFor(kind: string, keyMode: "keyring" | "passphrase" | null): Failure {
@@ -24,9 +26,10 @@ export function failureFor(kind: string, keyMode: "keyring" | "passphrase" | nul
       return {
         title: "The journal file is damaged",
         advice:
-          "Nothing was changed. Its backups are in the backups folder beside it: `asym backup list` shows them and `asym backup restore ID` puts one back; `asym salvage --to DIR` reads what can still be read. The recovery key cannot repair a damaged file.",
+          "Nothing was changed. Repair puts back every entry that can still be read, fills what cannot from the newest backup, and keeps the damaged file aside. (The recovery key cannot repair a damaged file.)",
         retry: false,
         recovery: false,
+        repair: true,
       };
     case "read_only":
       return {
