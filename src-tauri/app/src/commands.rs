@@ -47,7 +47,9 @@ where
     off_main(shell, move |shell| {
         let guard = shell.journal();
         let journal = guard.as_ref().ok_or_else(CommandError::locked)?;
-        Ok(work(journal)?)
+        let out = work(journal);
+        shell.said_unreadable(journal);
+        Ok(out?)
     })
     .await
 }
@@ -61,7 +63,9 @@ where
     off_main(shell, move |shell| {
         let mut guard = shell.journal();
         let journal = guard.as_mut().ok_or_else(CommandError::locked)?;
-        Ok(work(journal)?)
+        let out = work(journal);
+        shell.said_unreadable(journal);
+        Ok(out?)
     })
     .await
 }
@@ -76,7 +80,9 @@ where
     off_main(shell, move |shell| {
         let mut guard = shell.worker();
         let journal = guard.as_mut().ok_or_else(CommandError::locked)?;
-        Ok(work(journal)?)
+        let out = work(journal);
+        shell.said_unreadable(journal);
+        Ok(out?)
     })
     .await
 }

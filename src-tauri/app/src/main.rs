@@ -46,6 +46,8 @@ pub struct Shell {
     settings: Mutex<Settings>,
     started: Instant,
     ready: AtomicBool,
+    /// Set once the app runs: the events the window listens for go through it.
+    app: std::sync::OnceLock<tauri::AppHandle>,
 }
 
 impl std::fmt::Debug for Shell {
@@ -71,6 +73,7 @@ impl Shell {
             settings: Mutex::new(Settings::default()),
             started,
             ready: AtomicBool::new(false),
+            app: std::sync::OnceLock::new(),
         }
     }
 
@@ -109,6 +112,23 @@ impl Shell {
 
     fn set_settings(&self, settings: Settings) {
         *take(&self.settings) = settings;
+    }
+
+    /// Tells the window, as the event `unreadable`, which rows the last reading left out
+    /// because they could not be read (the core's notes, one sentence each); the list
+    /// itself still shows every row that could.
+    fn said_unreadable(&self, j: &Journal) {
+        let notes: Vec<String> = j
+            .take_unreadable()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        if notes.is_empty() {
+            return;
+        }
+        if let Some(app) = self.app.get() {
+            let _ = tauri::Emitter::emit(app, "unreadable", notes);
+        }
     }
 
     /// Prints the startup marker the benchmark reads, once per process.
@@ -242,8 +262,9 @@ fn main() {
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_dialog::init())
-        .manage(shell)
-        .setup(|app| {
+        .manage(Arc::clone(&shell))
+        .setup(move |app| {
+            let _ = shell.app.set(app.handle().clone());
             settings::start_reminders(app.handle().clone());
             Ok(())
         })

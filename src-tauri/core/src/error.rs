@@ -30,7 +30,7 @@ pub enum Error {
     WrongKey,
 
     #[error(
-        "The journal file in {} is damaged (the key is right but the file cannot be read). Nothing was changed; restore it from a backup.",
+        "The journal file in {} is damaged (the key is right but part of the file cannot be read). Nothing was changed.",
         .0.display()
     )]
     Damaged(PathBuf),
