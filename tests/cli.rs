@@ -1268,7 +1268,8 @@ fn salvage_replace_repairs_the_journal_in_place_from_its_newest_backup() {
     let kept: Vec<_> = std::fs::read_dir(&replaced).unwrap().flatten().collect();
     assert_eq!(kept.len(), 1);
     let aside = std::fs::read(kept[0].path().join("journal.db")).unwrap();
-    let at = |f: &[u8]| f[(page as usize - 1) * 4096..page as usize * 4096].to_vec();
+    let page = usize::try_from(page).unwrap();
+    let at = |f: &[u8]| f[(page - 1) * 4096..page * 4096].to_vec();
     assert!(at(&aside) == at(&damaged));
     // --replace and --to are one or the other.
     let r = w.asym(&["salvage", "--replace", "--to", "x"]);

@@ -523,3 +523,34 @@ fn refused_key_changes_say_why_and_change_nothing() {
     )
     .fails_with(2, "asym keys mode passphrase");
 }
+
+/// A new recovery key that cannot be shown (standard output is a full disk here; a closed
+/// pipe, `| head -0`, is the same) is taken back: the old key still opens the journal, and
+/// the command says so in one sentence.
+#[test]
+fn a_new_recovery_key_that_cannot_be_shown_is_not_put_in_force() {
+    let (w, first) = keyring_journal();
+    let before = envelope(&w);
+    let mut c = w.command(env!("CARGO_BIN_EXE_asym"));
+    c.arg("--data-dir")
+        .arg(&w.data)
+        .args(["keys", "rotate-recovery"])
+        .stdout(std::fs::File::create("/dev/full").unwrap())
+        .stderr(std::process::Stdio::piped());
+    let out = c.output().unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(20), "{said}");
+    assert!(
+        said.starts_with("asym: The new recovery key could not be shown"),
+        "{said}"
+    );
+    assert!(said.contains("the old recovery key still opens"), "{said}");
+    assert!(before["recovery"].is_object(), "{before}");
+    assert_eq!(
+        envelope(&w)["recovery"],
+        before["recovery"],
+        "the old wrap is back"
+    );
+    let f = recovery_file(&w, "first.txt", &first);
+    w.asym(&["unlock", "--recovery-key-file", &f]).ok();
+}

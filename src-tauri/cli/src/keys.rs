@@ -147,24 +147,34 @@ pub fn mode(o: &Opts, to: ModeArg, new_file: Option<&PathBuf>) -> Result<()> {
     )
 }
 
-/// `asym keys rotate-recovery`.
+/// `asym keys rotate-recovery`. The new key is written out before this returns; if it
+/// cannot be (`| head -0`, a full disk), the old one stays in force.
 pub fn rotate_recovery(o: &Opts) -> Result<()> {
     let (mut j, _) = open(o)?;
-    let rk = keys::rotate_recovery_key(&mut j)?;
-    let shown = rk.display_dangerously();
-    o.print(
-        &Changed {
-            key_mode: j.mode(),
-            recovery_key: Some(shown.to_string()),
-            backup_before: None,
-        },
-        || {
+    let mode = j.mode();
+    keys::rotate_recovery_key_shown(&mut j, |rk| {
+        let shown = rk.display_dangerously();
+        let text = if o.json {
+            let changed = Changed {
+                key_mode: mode,
+                recovery_key: Some(shown.to_string()),
+                backup_before: None,
+            };
             format!(
-                "Your new recovery key (shown only this once — write it down and keep it apart from this computer):\n\n    {}\n\nThe old recovery key no longer opens the journal. Backups taken before now still open with the old one only, so keep it until they have rotated away.",
+                "{}\n",
+                serde_json::to_string_pretty(&changed).map_err(std::io::Error::other)?
+            )
+        } else {
+            format!(
+                "Your new recovery key (shown only this once — write it down and keep it apart from this computer):\n\n    {}\n\nThe old recovery key no longer opens the journal. Backups taken before now still open with the old one only, so keep it until they have rotated away.\n",
                 shown.as_str()
             )
-        },
-    )
+        };
+        let mut out = std::io::stdout().lock();
+        std::io::Write::write_all(&mut out, text.as_bytes())?;
+        std::io::Write::flush(&mut out)
+    })?;
+    Ok(())
 }
 
 /// `asym keys rekey`.

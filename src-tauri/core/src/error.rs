@@ -151,6 +151,12 @@ pub enum Error {
         "The journal is open in another program, so it was not replaced; nothing was changed. Close the other program and try again."
     )]
     InUse,
+
+    /// A new recovery key that could not be shown was taken back.
+    #[error(
+        "The new recovery key could not be shown ({0}), so it was not put in force: the old recovery key still opens the journal. Run it again where its output can be read."
+    )]
+    NotShown(String),
 }
 
 /// " (this action needed N more)" when the size is known.
@@ -193,6 +199,7 @@ impl Error {
             Error::Unreadable { .. } => "unreadable",
             Error::BadBackup(..) => "bad_backup",
             Error::InUse => "in_use",
+            Error::NotShown(_) => "not_shown",
         }
     }
 
@@ -220,6 +227,7 @@ impl Error {
             Error::DiskFull { .. } => 18,
             Error::Unreadable { .. } => 11,
             Error::InUse => 19,
+            Error::NotShown(_) => 20,
             Error::Io(..) | Error::Database(_) | Error::NoDataDir => 1,
         }
     }

@@ -183,10 +183,27 @@ pub fn to_keyring_mode(
 /// another. Backups taken before keep their envelope, so the old recovery key still opens
 /// them (see the module's doc).
 pub fn rotate_recovery_key(j: &mut Journal) -> Result<RecoveryKey> {
+    rotate_recovery_key_shown(j, |_| Ok(()))
+}
+
+/// [`rotate_recovery_key`], then `show` shows the new key; if it cannot (a closed pipe, a
+/// full disk), the old envelope is put back (one more atomic write) and
+/// [`Error::NotShown`] says the old key is still in force. The new key is never in force
+/// unseen, except when killed between the two writes: then no key was shown at all, and
+/// running it again makes another.
+pub fn rotate_recovery_key_shown(
+    j: &mut Journal,
+    show: impl FnOnce(&RecoveryKey) -> std::io::Result<()>,
+) -> Result<RecoveryKey> {
     refuse_while_rekeying(j)?;
     let rk = RecoveryKey::generate()?;
-    let meta = j.meta().with_recovery(j.key(), &rk)?;
+    let old = j.meta().clone();
+    let meta = old.with_recovery(j.key(), &rk)?;
     replace_envelope(j, meta)?;
+    if let Err(e) = show(&rk) {
+        replace_envelope(j, old)?;
+        return Err(Error::NotShown(e.to_string()));
+    }
     Ok(rk)
 }
 
