@@ -1083,21 +1083,27 @@ fn flip_page(db: &std::path::Path, page: u64) {
     f.write_all(&b.map(|x| x ^ 0xA5)).unwrap();
 }
 
-#[test]
-fn salvage_gives_back_every_entry_but_those_on_the_damaged_page_and_a_backup_the_rest() {
-    let mut w = World::with_journal();
+/// Sixteen reflections, `NAME i: …` on days 2 to 17 of `MONTH` (YYYY-MM), long enough
+/// that a few fill a page and some spill onto overflow pages.
+fn sixteen_long_reflections(w: &World, name: &str, month: &str) {
     let long = "calm hands steady focus ".repeat(60);
     for i in 1..=16 {
         w.asym(&[
             "reflection",
             "add",
             "--text",
-            &format!("Reflection {i}: {long}"),
+            &format!("{name} {i}: {long}"),
             "--at",
-            &format!("2026-03-{:02}", i + 1),
+            &format!("{month}-{:02}", i + 1),
         ])
         .ok();
     }
+}
+
+#[test]
+fn salvage_gives_back_every_entry_but_those_on_the_damaged_page_and_a_backup_the_rest() {
+    let mut w = World::with_journal();
+    sixteen_long_reflections(&w, "Reflection", "2026-03");
     // A byte copy of the closed journal is a snapshot with its key: the backup.
     let backup = w.root.path().join("backup.db");
     std::fs::copy(w.db(), &backup).unwrap();
@@ -1228,18 +1234,7 @@ fn salvage_gives_back_every_entry_but_those_on_the_damaged_page_and_a_backup_the
 #[test]
 fn salvage_replace_repairs_the_journal_in_place_from_its_newest_backup() {
     let w = World::with_journal();
-    let long = "slow breath clear eyes ".repeat(60);
-    for i in 1..=16 {
-        w.asym(&[
-            "reflection",
-            "add",
-            "--text",
-            &format!("Entry {i}: {long}"),
-            "--at",
-            &format!("2026-04-{:02}", i + 1),
-        ])
-        .ok();
-    }
+    sixteen_long_reflections(&w, "Entry", "2026-04");
     w.asym(&["backup", "now"]).ok();
     let intact = std::fs::read(w.db()).unwrap();
     let pages = intact.len() as u64 / 4096;

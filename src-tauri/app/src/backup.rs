@@ -4,6 +4,7 @@
 //! snapshots are kept, how they are verified and how a restore switches files are the
 //! core's rules.
 
+use asymptote_core::OsKeyring;
 use asymptote_core::usecase::{
     self, RepairReport,
     backup::{
@@ -11,10 +12,9 @@ use asymptote_core::usecase::{
         RestoreReport,
     },
 };
-use asymptote_core::{OsKeyring, Passphrase};
 use tauri::State;
 
-use crate::commands::{SharedShell, off_main, slow, write};
+use crate::commands::{SharedShell, off_main, slow, typed_passphrase, write};
 use crate::{CommandError, CommandResult};
 
 /// The page check, the day's backup when due, and the weekly full check, on the worker
@@ -119,9 +119,7 @@ pub async fn repair_locked(
 ) -> CommandResult<RepairReport> {
     off_main(&shell, move |shell| {
         let dir = shell.data_dir()?;
-        let given = passphrase
-            .map(Passphrase::new)
-            .ok_or(asymptote_core::Error::PassphraseNeeded);
+        let given = typed_passphrase(passphrase);
         let (report, journal) = usecase::repair(dir, &OsKeyring::new(), || given)?;
         shell.opened(journal)?;
         eprintln!("asymptote: journal repaired and unlocked");

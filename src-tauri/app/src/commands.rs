@@ -153,14 +153,19 @@ pub async fn unlock(
 ) -> CommandResult<()> {
     off_main(&shell, move |shell| {
         let dir = shell.data_dir()?;
-        let given = passphrase
-            .map(Passphrase::new)
-            .ok_or(asymptote_core::Error::PassphraseNeeded);
+        let given = typed_passphrase(passphrase);
         shell.opened(usecase::open_journal(dir, &OsKeyring::new(), || given)?)?;
         eprintln!("asymptote: journal unlocked");
         Ok(())
     })
     .await
+}
+
+/// The passphrase the window sent, for a core step that asks for one only in passphrase
+/// mode (none sent: the core says it is needed).
+pub(crate) fn typed_passphrase(p: Option<String>) -> asymptote_core::Result<Passphrase> {
+    p.map(Passphrase::new)
+        .ok_or(asymptote_core::Error::PassphraseNeeded)
 }
 
 /// Opens the journal with the recovery key. In keyring mode this also puts the key back
