@@ -4,8 +4,9 @@
 //! keyring and the disk never run on the main thread, which would freeze the window), and
 //! maps the core's error to a small `{kind, message}` the front end branches on.
 //!
-//! **Invariant:** no key material goes back across IPC, with one exception by design: the
-//! recovery key, returned once by [`create_journal`] so the person can write it down.
+//! **Invariant:** no key material goes back across IPC, with one exception by design: a
+//! recovery key, returned once by [`create_journal`] (and by `keys::rotate_recovery_key`
+//! for a new one) so the person can write it down.
 //! There is no command taking SQL, and none reading arbitrary keychain entries.
 
 use std::sync::Arc;

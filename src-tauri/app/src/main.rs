@@ -17,6 +17,7 @@
 
 mod backup;
 mod commands;
+mod keys;
 mod settings;
 mod share;
 
