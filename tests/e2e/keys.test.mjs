@@ -85,12 +85,18 @@ let newRecovery;
 step("a new recovery key, shown once: the old one stops opening the journal", async () => {
   await click('[data-action="rotate-recovery"]');
   newRecovery = await waitFor("the new recovery key", async () => {
-    const shown = await s.findAll('[data-testid="new-recovery-key"] code');
+    const shown = await s.findAll('[data-testid="new-recovery-key"] .recovery-key');
     return shown.length ? (await shown[0].text()).trim() : null;
   });
   assert.notEqual(newRecovery, firstRecovery);
   await show('[data-testid="new-recovery-key"]', "center");
   await screenshot(s, "keys-new-recovery-key");
+  // Nothing wider than the window: the key wraps rather than push the screen sideways.
+  const wide = await s.execute(
+    `const w = document.documentElement.clientWidth;
+     return [...document.querySelectorAll("main *")].filter((e) => e.getBoundingClientRect().right > w + 1).map((e) => e.tagName + " “" + (e.textContent || "").slice(0, 40) + "” ends at " + Math.round(e.getBoundingClientRect().right) + " px").slice(0, 5);`,
+  );
+  assert.deepEqual(wide, [], "elements wider than the window");
   assert.equal(recoveryOpens(newRecovery), 0, "the new recovery key opens it");
   assert.equal(recoveryOpens(firstRecovery), 10, "the old recovery key no longer does");
   await click('[data-action="wrote-it-down"]');
