@@ -2,7 +2,9 @@
 //! (formulas written out in each test), not with this crate.
 #![allow(clippy::unwrap_used)]
 
-use asymptote_science::curves::{aicc, akaike_weights};
+use asymptote_science::curves::{
+    Direction, FitOptions, Model, Point, aicc, akaike_weights, fit_learning_curve,
+};
 use asymptote_science::goldilocks::{
     ClassifyOptions, FlowChannel, FlowReading, Rating, Zone, classify, classify_outcomes,
     flow_channel, wilson_interval,
@@ -26,6 +28,34 @@ fn aicc_matches_hand_computation() {
         -121.295_620_400_009_48,
         1e-10
     ));
+}
+
+#[test]
+fn the_fitter_counts_the_error_variance_in_k() {
+    // Issue 15: k = curve parameters + σ² (Burnham & Anderson 2002 §2.2), so each model's
+    // reported AICc is the formula's with k = 4 (exponential, power) or 5 (APEX).
+    let points: Vec<Point> = (0..20)
+        .map(|i| {
+            let x = f64::from(i);
+            let wobble = if i % 2 == 0 { 0.3 } else { -0.3 };
+            Point::new(x, 40.0 + 30.0 * (-0.2 * x).exp() + wobble)
+        })
+        .collect();
+    let fit = fit_learning_curve(&points, &FitOptions::new(Direction::LowerIsBetter)).unwrap();
+    assert!(!fit.models.is_empty());
+    for m in &fit.models {
+        let k = match m.model {
+            Model::Exponential | Model::Power => 4,
+            Model::Apex => 5,
+        };
+        let expected = aicc(m.rss, points.len(), k).unwrap();
+        assert!(
+            close(m.aicc, expected, 1e-9),
+            "{:?}: {} vs {expected}",
+            m.model,
+            m.aicc
+        );
+    }
 }
 
 #[test]
