@@ -94,10 +94,7 @@ pub struct Progress {
 
 impl Progress {
     fn units(&self) -> Units {
-        Units::new(
-            self.measure_unit.clone().unwrap_or_default(),
-            self.axis.unit(),
-        )
+        units_for(self.measure_unit.clone().unwrap_or_default(), self.axis)
     }
 
     /// The chart as a standalone SVG document: points, fitted curve, asymptote
@@ -339,7 +336,7 @@ fn compute(l: Loaded, axis: Option<PracticeAxis>, history: &[Rating]) -> Progres
         // A measure that has never gone below zero (times, counts, scores) cannot.
         options = options.with_range(0.0, f64::INFINITY);
     }
-    let units = Units::new(c.measure.unit.clone().unwrap_or_default(), axis.unit());
+    let units = units_for(c.measure.unit.clone().unwrap_or_default(), axis);
     let mut explanation = Vec::new();
     let result: std::result::Result<CurveFit, Refusal> = if points.is_empty() {
         explanation.push(format!(
@@ -379,6 +376,15 @@ fn compute(l: Loaded, axis: Option<PracticeAxis>, history: &[Rating]) -> Progres
         refusal,
         explanation,
         calibration,
+    }
+}
+
+/// On the sessions axis x counts the sessions *before* each one, so the words add one back:
+/// 60 logged sessions read "after 60 sessions", not 59.
+fn units_for(measure: String, axis: PracticeAxis) -> Units {
+    match axis {
+        PracticeAxis::Hours => Units::new(measure, axis.unit()),
+        PracticeAxis::Sessions => Units::sessions_before(measure),
     }
 }
 
