@@ -44,12 +44,12 @@ impl PracticeAxis {
     }
 }
 
-/// How many recent attempts the calibration looks back over, at most.
-pub const RECENT_ATTEMPTS: u64 = 30;
-/// How many recent sessions the calibration looks back over, at most.
-pub const RECENT_SESSIONS: usize = 10;
-/// The staircase's step towards easier, as a share of the current difficulty.
-pub const STEP_SHARE: f64 = 0.02;
+/// How many recent attempts the verdict looks back over, at most.
+pub use goldilocks::RECENT_ATTEMPTS;
+/// How many recent sessions the verdict looks back over, at most.
+pub use goldilocks::RECENT_SESSIONS;
+/// The staircase's step towards easier, as a share of the current difficulty (on a log scale).
+pub use goldilocks::STEP_SHARE;
 
 /// The Goldilocks side of progress.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
@@ -61,7 +61,8 @@ pub struct Calibration {
     pub classification: Option<Classification>,
     /// The difficulty of the latest session (or the challenge's own).
     pub current_difficulty: Option<f64>,
-    /// Kaernbach's weighted up-down suggestion, when there is evidence enough.
+    /// Kaernbach's weighted up-down step from the latest session with attempts, whatever
+    /// the verdict (docs/science.md §2); `None` only without a difficulty or any attempts.
     pub suggested_difficulty: Option<f64>,
     /// The flow channel of the latest session's self-ratings.
     pub flow: Option<FlowReading>,
@@ -93,10 +94,7 @@ pub struct Progress {
 
 impl Progress {
     fn units(&self) -> Units {
-        Units::new(
-            self.measure_unit.clone().unwrap_or_default(),
-            self.axis.unit(),
-        )
+        units_for(self.measure_unit.clone().unwrap_or_default(), self.axis)
     }
 
     /// The chart as a standalone SVG document: points, fitted curve, asymptote
@@ -338,7 +336,7 @@ fn compute(l: Loaded, axis: Option<PracticeAxis>, history: &[Rating]) -> Progres
         // A measure that has never gone below zero (times, counts, scores) cannot.
         options = options.with_range(0.0, f64::INFINITY);
     }
-    let units = Units::new(c.measure.unit.clone().unwrap_or_default(), axis.unit());
+    let units = units_for(c.measure.unit.clone().unwrap_or_default(), axis);
     let mut explanation = Vec::new();
     let result: std::result::Result<CurveFit, Refusal> = if points.is_empty() {
         explanation.push(format!(
@@ -381,6 +379,15 @@ fn compute(l: Loaded, axis: Option<PracticeAxis>, history: &[Rating]) -> Progres
     }
 }
 
+/// On the sessions axis x counts the sessions *before* each one, so the words add one back:
+/// 60 logged sessions read "after 60 sessions", not 59.
+fn units_for(measure: String, axis: PracticeAxis) -> Units {
+    match axis {
+        PracticeAxis::Hours => Units::new(measure, axis.unit()),
+        PracticeAxis::Sessions => Units::sessions_before(measure),
+    }
+}
+
 fn fmt_num(x: f64) -> String {
     let r = (x * 100.0).round() / 100.0;
     if r.fract() == 0.0 {
@@ -391,21 +398,18 @@ fn fmt_num(x: f64) -> String {
 }
 
 fn calibrate(c: &Challenge, rows: &[Row], last: Option<Rating>, history: &[Rating]) -> Calibration {
-    let mut successes = 0u64;
-    let mut attempts = 0u64;
-    let mut considered = 0usize;
-    for r in rows.iter().rev() {
-        if considered >= RECENT_SESSIONS || attempts >= RECENT_ATTEMPTS {
-            break;
-        }
-        if let (Some(a), s) = (r.attempts, r.successes)
-            && a > 0
-        {
-            attempts += u64::from(a);
-            successes += u64::from(s.unwrap_or(0));
-            considered += 1;
-        }
-    }
+    let sessions: Vec<goldilocks::SessionAttempts> = rows
+        .iter()
+        .filter_map(|r| match (r.attempts, r.successes) {
+            (Some(a), s) if a > 0 => Some(goldilocks::SessionAttempts {
+                attempts: u64::from(a),
+                successes: u64::from(s.unwrap_or(0)),
+            }),
+            _ => None,
+        })
+        .collect();
+    let window = goldilocks::recent_window(&sessions, RECENT_SESSIONS, RECENT_ATTEMPTS);
+    let (successes, attempts, considered) = (window.successes, window.attempts, window.sessions);
     let mut explanation = Vec::new();
     let opts = ClassifyOptions {
         target: c.target_rate,
@@ -431,31 +435,36 @@ fn calibrate(c: &Challenge, rows: &[Row], last: Option<Rating>, history: &[Ratin
         .rev()
         .find_map(|r| r.difficulty)
         .or(c.difficulty);
-    let enough = classification
-        .as_ref()
-        .is_some_and(|cl| cl.zone != goldilocks::Zone::NotEnoughEvidence);
-    let suggested = match (current, enough) {
-        (Some(d), true) => {
-            let outcomes: Vec<bool> = (0..attempts).map(|i| i < successes).collect();
-            let step = (d.abs() * STEP_SHARE).max(0.01);
-            goldilocks::suggest_next_difficulty(d, &outcomes, step, c.target_rate).ok()
+    // A step in every zone: the staircase needs no verdict to move (issue 15), and only the
+    // latest session's attempts count, the earlier ones having moved the difficulty already.
+    let suggested = match (current, sessions.last()) {
+        (Some(d), Some(&latest)) => {
+            goldilocks::next_difficulty(d, latest, STEP_SHARE, c.target_rate).ok()
         }
         _ => None,
     };
     match (current, suggested) {
         (Some(d), Some(s)) => {
-            let verb = if s > d {
-                "raise"
-            } else if s < d {
-                "lower"
-            } else {
+            let verb = if fmt_num(s) == fmt_num(d) {
                 "keep"
+            } else if s > d {
+                "raise"
+            } else {
+                "lower"
             };
+            let thin = classification
+                .as_ref()
+                .is_some_and(|cl| cl.zone == goldilocks::Zone::NotEnoughEvidence);
             explanation.push(format!(
-                "To stay near {:.0} % success, {verb} the difficulty from {} to about {} next time (a weighted up-down staircase).",
+                "To stay near {:.0} % success, {verb} the difficulty from {} to about {} next time (one small step of a weighted up-down staircase, from your latest session's attempts{}).",
                 c.target_rate * 100.0,
                 fmt_num(d),
-                fmt_num(s)
+                fmt_num(s),
+                if thin {
+                    "; the evidence above is still thin, which is why the step is small and is taken anyway"
+                } else {
+                    ""
+                }
             ));
         }
         (None, _) if classification.is_some() => explanation.push(

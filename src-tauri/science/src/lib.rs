@@ -41,8 +41,8 @@
 //! );
 //! assert!(chart.starts_with("<svg"));
 //!
-//! // 17 of 20 recent attempts succeeded.
-//! let verdict = goldilocks::classify(17, 20, &ClassifyOptions::default())?;
+//! // 26 of 30 recent attempts succeeded.
+//! let verdict = goldilocks::classify(26, 30, &ClassifyOptions::default())?;
 //! assert_eq!(verdict.zone, Zone::Goldilocks);
 //! println!("{}", verdict.evidence);
 //! # Ok::<(), asymptote_science::ScienceError>(())

@@ -37,9 +37,11 @@ impl Interval {
 /// `n` points leaving a residual sum of squares `rss`.
 ///
 /// Returns `None` when the correction is undefined (`n ≤ k + 1`) or `rss` is not a positive
-/// finite number. `k` counts the curve's parameters only (3 for the exponential and power
-/// models, 4 for APEX): the error variance, which every model shares, is left out, as in the
-/// formula of docs/science.md §1.
+/// finite number. `k` counts every estimated parameter, the error variance σ² included
+/// (Burnham & Anderson 2002, §2.2: "K = number of regression parameters + 1" for least
+/// squares): 4 for the exponential and power models, 5 for APEX, 2 for a flat line. Leaving
+/// σ² out does not change differences between models of equal size, but it under-penalises
+/// the small-sample term, most for the bigger model on few points.
 #[must_use]
 pub fn aicc(rss: f64, n: usize, k: usize) -> Option<f64> {
     if n <= k + 1 || !(rss.is_finite() && rss > 0.0) {

@@ -2,7 +2,9 @@
 //! (formulas written out in each test), not with this crate.
 #![allow(clippy::unwrap_used)]
 
-use asymptote_science::curves::{aicc, akaike_weights};
+use asymptote_science::curves::{
+    Direction, FitOptions, Model, Point, aicc, akaike_weights, fit_learning_curve,
+};
 use asymptote_science::goldilocks::{
     ClassifyOptions, FlowChannel, FlowReading, Rating, Zone, classify, classify_outcomes,
     flow_channel, wilson_interval,
@@ -26,6 +28,34 @@ fn aicc_matches_hand_computation() {
         -121.295_620_400_009_48,
         1e-10
     ));
+}
+
+#[test]
+fn the_fitter_counts_the_error_variance_in_k() {
+    // Issue 15: k = curve parameters + σ² (Burnham & Anderson 2002 §2.2), so each model's
+    // reported AICc is the formula's with k = 4 (exponential, power) or 5 (APEX).
+    let points: Vec<Point> = (0..20)
+        .map(|i| {
+            let x = f64::from(i);
+            let wobble = if i % 2 == 0 { 0.3 } else { -0.3 };
+            Point::new(x, 40.0 + 30.0 * (-0.2 * x).exp() + wobble)
+        })
+        .collect();
+    let fit = fit_learning_curve(&points, &FitOptions::new(Direction::LowerIsBetter)).unwrap();
+    assert!(!fit.models.is_empty());
+    for m in &fit.models {
+        let k = match m.model {
+            Model::Exponential | Model::Power => 4,
+            Model::Apex => 5,
+        };
+        let expected = aicc(m.rss, points.len(), k).unwrap();
+        assert!(
+            close(m.aicc, expected, 1e-9),
+            "{:?}: {} vs {expected}",
+            m.model,
+            m.aicc
+        );
+    }
 }
 
 #[test]
@@ -85,11 +115,58 @@ fn wilson_interval_known_answers() {
 
 #[test]
 fn classification_of_the_documented_example() {
-    let c = classify(17, 20, &ClassifyOptions::default()).unwrap();
+    // 26/30: Wilson 0.703–0.947, inside 85 ± 20 points.
+    let c = classify(26, 30, &ClassifyOptions::default()).unwrap();
     assert_eq!(c.zone, Zone::Goldilocks);
     assert_eq!(
         c.evidence,
-        "17 of 20 recent attempts succeeded (85 %, 95 % interval 64–95 %): in the Goldilocks zone."
+        "26 of 30 recent attempts succeeded (87 %, 95 % interval 70–95 %): in the Goldilocks zone."
+    );
+}
+
+#[test]
+fn a_rate_at_the_target_on_few_attempts_is_not_called_goldilocks() {
+    // Issue 15: 4 of 5 is on a Wilson interval of 37.6–96.4 %: it cannot yet tell.
+    let c = classify(4, 5, &ClassifyOptions::default()).unwrap();
+    assert_eq!(c.zone, Zone::NotEnoughEvidence);
+    assert_eq!(
+        c.evidence,
+        "4 of 5 recent attempts succeeded (80 %, 95 % interval 38–96 %): consistent with the 85 % \
+         target, but 5 attempts cannot yet tell whether it is just right: anything from 38 % to \
+         96 % fits them."
+    );
+    // 17/20 still reaches 64 %, more than 20 points below 85 %.
+    let c = classify(17, 20, &ClassifyOptions::default()).unwrap();
+    assert_eq!(c.zone, Zone::NotEnoughEvidence, "{}", c.evidence);
+    assert!(c.evidence.contains("cannot yet tell"), "{}", c.evidence);
+}
+
+#[test]
+fn a_lean_says_how_often_chance_would_give_it() {
+    let o = ClassifyOptions::default();
+    // 20/20 against 85 %: 0.85^20 = 0.0388, so "probably too easy", not "could still be chance".
+    let c = classify(20, 20, &o).unwrap();
+    assert_eq!(
+        c.evidence,
+        "20 of 20 recent attempts succeeded (100 %, 95 % interval 84–100 %): above the 85 % \
+         target; if the true rate were 85 %, a result this high would come up about 4 % of the \
+         time, so it is probably too easy, although the interval still reaches the target."
+    );
+    // 19/20: P(X ≥ 19) = 0.1756 at 85 %: could still be chance.
+    let c = classify(19, 20, &o).unwrap();
+    assert!(
+        c.evidence.contains("could still be chance")
+            && c.evidence.contains("about 18 % of the time"),
+        "{}",
+        c.evidence
+    );
+    // 14/20: P(X ≤ 14) = 0.0673 at 85 %: could still be chance, and says so.
+    let c = classify(14, 20, &o).unwrap();
+    assert!(
+        c.evidence.contains("below the 85 % target, but that could still be chance")
+            && c.evidence.contains("a result this low would come up about 7 % of the time"),
+        "{}",
+        c.evidence
     );
 }
 
@@ -100,7 +177,7 @@ fn classification_zones() {
     let easy = classify(30, 30, &o).unwrap();
     assert_eq!(easy.zone, Zone::TooEasy, "{}", easy.evidence);
     assert!(easy.evidence.contains("too easy"));
-    // 20/20: low 0.839 < 0.85, rate 100 % is 15 points above target: could still be chance.
+    // 20/20: low 0.839 < 0.85, so not a claim at 95 %; the words say how unlikely it is.
     let lean = classify(20, 20, &o).unwrap();
     assert_eq!(lean.zone, Zone::NotEnoughEvidence);
     assert!(
@@ -115,14 +192,20 @@ fn classification_zones() {
     assert_eq!(few.zone, Zone::NotEnoughEvidence);
     assert!(few.evidence.contains("at least 5"));
     assert_eq!(classify(0, 0, &o).unwrap().zone, Zone::NotEnoughEvidence);
-    // A different target moves the verdict: 14/20 is Goldilocks for a 70 % target.
+    // A different target moves the verdict: 21/30 (Wilson 52–83 %) is Goldilocks for a 70 %
+    // target, 14/20 (48–85 %) not yet.
     let seventy = ClassifyOptions { target: 0.7, ..o };
-    assert_eq!(classify(14, 20, &seventy).unwrap().zone, Zone::Goldilocks);
-    assert_eq!(classify(14, 20, &o).unwrap().zone, Zone::NotEnoughEvidence);
+    assert_eq!(classify(21, 30, &seventy).unwrap().zone, Zone::Goldilocks);
+    assert_eq!(
+        classify(14, 20, &seventy).unwrap().zone,
+        Zone::NotEnoughEvidence
+    );
+    // Against 85 % the same 21/30 is too hard (Wilson high 0.833 < 0.85).
+    assert_eq!(classify(21, 30, &o).unwrap().zone, Zone::TooHard);
     // From outcomes.
-    let outcomes = [true; 17]
+    let outcomes = [true; 26]
         .iter()
-        .chain(&[false; 3])
+        .chain(&[false; 4])
         .copied()
         .collect::<Vec<_>>();
     assert_eq!(

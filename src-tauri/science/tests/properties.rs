@@ -184,7 +184,7 @@ proptest! {
 
     #[test]
     fn classify_never_panics(k in any::<u64>(), n in any::<u64>(), target in any_number(), margin in any_number(), confidence in any_number()) {
-        let options = ClassifyOptions { target, margin, confidence, min_attempts: 5 };
+        let options = ClassifyOptions { target, margin, confidence, min_attempts: 5, far_off: 0.2 };
         if let Ok(c) = classify(k.min(n), n, &options) {
             prop_assert!(c.rate.is_finite() && c.interval.low.is_finite() && c.interval.high.is_finite());
             prop_assert!(!c.evidence.is_empty() && !c.evidence.contains("NaN"));

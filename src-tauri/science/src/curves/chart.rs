@@ -164,7 +164,11 @@ fn draw(
                     CEILING_COLOR.mix(0.15).filled(),
                 )))?
                 .label(clean_label(&format!(
-                    "Ceiling {}{unit} ({level:.0} % band {}–{})",
+                    "{} {}{unit} ({level:.0} % band {}–{})",
+                    match fit.direction {
+                        Direction::HigherIsBetter => "Ceiling",
+                        Direction::LowerIsBetter => "Floor",
+                    },
                     number(fit.asymptote),
                     number(band.low),
                     number(band.high),

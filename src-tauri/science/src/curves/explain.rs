@@ -15,6 +15,10 @@ pub struct Units {
     pub measure: String,
     /// Unit of practice, plural, e.g. `"hours"` or `"sessions"`.
     pub practice: String,
+    /// The practice axis counts the sessions *before* each point (0 for the first session), so
+    /// the person's own count at a point is one more: the 60th session sits at x = 59.
+    #[serde(default)]
+    pub sessions_before: bool,
 }
 
 impl Units {
@@ -24,6 +28,18 @@ impl Units {
         Units {
             measure: measure.into(),
             practice: practice.into(),
+            sessions_before: false,
+        }
+    }
+
+    /// Units for a practice axis of sessions before each point: the sentences then count
+    /// sessions as the person does ("after 60 sessions" for 60 logged).
+    #[must_use]
+    pub fn sessions_before(measure: impl Into<String>) -> Self {
+        Units {
+            measure: measure.into(),
+            practice: "sessions".to_owned(),
+            sessions_before: true,
         }
     }
 
@@ -101,9 +117,20 @@ pub fn explain(
 pub fn explain_fit(fit: &CurveFit, units: &Units) -> Vec<String> {
     let practice = &units.practice;
     let level = (fit.confidence * 100.0).round();
+    let limit = fit.direction.limit_word();
+    let so_far = if units.sessions_before {
+        let n = fit.last_x + 1.0;
+        format!(
+            "After {} session{}",
+            number(n),
+            if number(n) == "1" { "" } else { "s" }
+        )
+    } else {
+        format!("After {} {practice} of practice", number(fit.last_x))
+    };
     let mut out = vec![
         format!(
-            "You are approaching a ceiling of about {}{}{}.",
+            "You are approaching a {limit} of about {}{}{}.",
             units.with_measure(fit.asymptote),
             between(
                 fit.asymptote_interval.low,
@@ -121,9 +148,8 @@ pub fn explain_fit(fit: &CurveFit, units: &Units) -> Vec<String> {
             },
         ),
         format!(
-            "After {} {practice} of practice the curve puts you at about {}, and you have \
-             closed {} % of the gap between where you started and that ceiling.",
-            number(fit.last_x),
+            "{so_far} the curve puts you at about {}, and you have closed {} % of the gap \
+             between where you started and that {limit}.",
             units.with_measure(fit.current_level),
             (fit.gap_closed * 100.0).floor(),
         ),
@@ -225,8 +251,9 @@ pub fn explain_refusal(refusal: &Refusal, direction: Direction, units: &Units) -
         ],
         Refusal::AsymptoteOutsideRange { asymptote, bound } => vec![
             format!(
-                "The fitted ceiling ({}) lies outside what the measure can take ({} {}), so \
+                "The fitted {} ({}) lies outside what the measure can take ({} {}), so \
                  the curve is not trusted.",
+                direction.limit_word(),
                 units.with_measure(*asymptote),
                 if asymptote > bound {
                     "at most"
@@ -239,10 +266,15 @@ pub fn explain_refusal(refusal: &Refusal, direction: Direction, units: &Units) -
                 .to_owned(),
         ],
         Refusal::NoPlateauYet => vec![
-            "You are still improving steadily, and the data do not yet show where you will level \
-             off, so no ceiling is estimated."
-                .to_owned(),
-            "Keep logging: the ceiling can be estimated once the curve starts to bend.".to_owned(),
+            format!(
+                "You are still improving steadily, and the data do not yet show where you will \
+                 level off, so no {} is estimated.",
+                direction.limit_word()
+            ),
+            format!(
+                "Keep logging: the {} can be estimated once the curve starts to bend.",
+                direction.limit_word()
+            ),
         ],
         Refusal::InvalidOptions { message } => {
             vec![format!("The curve could not be fitted: {message}.")]

@@ -37,9 +37,10 @@
 //! the range, and we do not draw a curve the data did not choose. If every model is dropped
 //! the answer is [`Refusal::AsymptoteOutsideRange`].
 //!
-//! **Choice.** `AICc = n·ln(RSS/n) + 2k + 2k(k+1)/(n−k−1)` ([`aicc`]) and Akaike weights
-//! ([`akaike_weights`]) over the models that converged; the best has the largest weight.
-//! **Learning must be shown**: the best curve must beat a flat line (`k = 1`) by at least 2 AICc
+//! **Choice.** `AICc = n·ln(RSS/n) + 2k + 2k(k+1)/(n−k−1)` ([`aicc`]), `k` counting σ² as well
+//! as the curve's parameters (4 for the exponential and power law, 5 for APEX), and Akaike
+//! weights ([`akaike_weights`]) over the models that converged; the best has the largest weight.
+//! **Learning must be shown**: the best curve must beat a flat line (`k = 2`: mean and σ²) by at least 2 AICc
 //! units (Burnham & Anderson's "substantial support"); otherwise we refuse, and Spearman's rank
 //! correlation (one-sided, 5 %) tells a flat series ([`Refusal::NoTrend`]) from one that gets
 //! worse ([`Refusal::WrongDirection`]).
@@ -82,8 +83,9 @@ pub use model::Model;
 use crate::stats;
 use model::{CurveProblem, Data, log_shape, rates, theta_from};
 
-/// Fewest distinct practice amounts a curve is fitted to.
-pub const MIN_POINTS: usize = 5;
+/// Fewest distinct practice amounts a curve is fitted to: AICc with σ² counted (k = 4 for the
+/// exponential and power law) is defined only for n > k + 1, so 6.
+pub const MIN_POINTS: usize = 6;
 
 /// Values whose magnitude exceeds this are treated as invalid input (they would overflow the
 /// squared residuals).
@@ -142,6 +144,16 @@ impl Direction {
         match self {
             Direction::LowerIsBetter => 1.0,
             Direction::HigherIsBetter => -1.0,
+        }
+    }
+
+    /// What the asymptote is to a person: a ceiling when higher is better, a floor when lower
+    /// is better (a time or an error count falls towards it).
+    #[must_use]
+    pub fn limit_word(self) -> &'static str {
+        match self {
+            Direction::HigherIsBetter => "ceiling",
+            Direction::LowerIsBetter => "floor",
         }
     }
 }
@@ -529,7 +541,7 @@ pub fn fit_learning_curve(points: &[Point], options: &FitOptions) -> Result<Curv
                 }
                 let rss = fit.rss_scaled * scale * scale;
                 let Some(criterion) =
-                    aicc(rss.max(floor_rss(n, scale)), n, model.parameter_count())
+                    aicc(rss.max(floor_rss(n, scale)), n, model.aicc_k())
                 else {
                     excluded.push(ExcludedModel {
                         model: *model,
@@ -583,7 +595,8 @@ pub fn fit_learning_curve(points: &[Point], options: &FitOptions) -> Result<Curv
 
     // Learning must beat a flat line.
     let flat_rss = (n as f64) * scale * scale;
-    let evidence_vs_flat = match aicc(flat_rss, n, 1) {
+    // A flat line estimates its mean and σ².
+    let evidence_vs_flat = match aicc(flat_rss, n, 2) {
         Some(flat) => flat - best_aicc,
         None => 0.0,
     };
@@ -765,7 +778,7 @@ fn fit_all(data: &Data, sign: f64) -> Vec<Result<RawFit, Exclusion>> {
         aicc(
             (2.0 * objective).max(floor_rss(sub.len(), 1.0)),
             sub.len(),
-            model.parameter_count(),
+            model.aicc_k(),
         )
     };
     let best_sub = phase1

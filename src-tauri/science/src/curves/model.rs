@@ -40,6 +40,12 @@ impl Model {
             Model::Apex => 4,
         }
     }
+    /// Parameters counted by AICc: the curve's plus the error variance σ².
+    #[must_use]
+    pub fn aicc_k(self) -> usize {
+        self.parameter_count() + 1
+    }
+
 
     /// A short human name.
     #[must_use]

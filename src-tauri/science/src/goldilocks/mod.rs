@@ -16,21 +16,38 @@
 //! 1. fewer than `min_attempts` attempts → not enough evidence;
 //! 2. `L > t` (the whole interval above the target) → too easy;
 //! 3. `U < t` (the whole interval below the target) → too hard;
-//! 4. the target inside the interval and `|p̂ − t| ≤ m` → Goldilocks;
-//! 5. otherwise (the rate leans away from the target but chance cannot be ruled out) → not
-//!    enough evidence, and the words say which way it leans.
+//! 4. the target inside the interval, `|p̂ − t| ≤ m`, and the interval inside
+//!    `[t − f, t + f]` (`f` = `far_off`, 20 points by default) → Goldilocks;
+//! 5. the target inside the interval and `|p̂ − t| ≤ m` but the interval still reaching more
+//!    than `f` from the target → not enough evidence, and the words say the rate fits the target
+//!    but cannot yet tell (4 of 5 is on an interval of 38–96 %: anything from far too hard to
+//!    far too easy);
+//! 6. otherwise (the rate leans away from the target but the interval still holds it) → not
+//!    enough evidence, and the words say which way it leans and how often a result this far
+//!    from the target would come up if the true rate were the target (the exact one-sided
+//!    binomial tail): 20 of 20 against 85 % is 0.85²⁰ ≈ 4 %, "probably too easy", not "could
+//!    still be chance".
 //!
 //! So "too easy" and "too hard" are claims made at the chosen confidence; "Goldilocks" means
-//! the rate is near the target and consistent with it.
+//! the rate is near the target, consistent with it, and known well enough to rule out being
+//! far off. A verdict never gates the next difficulty: [`calibrate`] takes a staircase step in
+//! every zone, and the evidence is said beside it.
 
+pub mod calibrate;
 pub mod flow;
 pub mod staircase;
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::ScienceError;
+use statrs::distribution::{Binomial, DiscreteCDF};
+
 use crate::stats::{self, Interval};
 
+pub use calibrate::{
+    MIN_STEP, RECENT_ATTEMPTS, RECENT_SESSIONS, STEP_SHARE, SessionAttempts, Window,
+    next_difficulty, recent_window, step_for,
+};
 pub use flow::{FlowChannel, FlowReading, MIN_FLOW_HISTORY, Rating, flow_channel};
 pub use staircase::{MAX_SETTING, Staircase, kaernbach_ratio, suggest_next_difficulty};
 
@@ -104,6 +121,9 @@ pub struct ClassifyOptions {
     pub confidence: f64,
     /// Fewest attempts before any verdict (default 5).
     pub min_attempts: u64,
+    /// Goldilocks is said only when the interval lies within this distance of the target,
+    /// i.e. rules out a rate that far off either way (default 0.20).
+    pub far_off: f64,
 }
 
 impl Default for ClassifyOptions {
@@ -113,6 +133,7 @@ impl Default for ClassifyOptions {
             margin: 0.05,
             confidence: 0.95,
             min_attempts: 5,
+            far_off: 0.20,
         }
     }
 }
@@ -135,8 +156,8 @@ pub struct Classification {
     pub target: f64,
     /// The confidence used.
     pub confidence: f64,
-    /// The evidence in words, e.g. "17 of 20 recent attempts succeeded (85 %, 95 % interval
-    /// 64–95 %): in the Goldilocks zone."
+    /// The evidence in words, e.g. "26 of 30 recent attempts succeeded (87 %, 95 % interval
+    /// 70–95 %): in the Goldilocks zone."
     pub evidence: String,
 }
 
@@ -157,12 +178,14 @@ pub fn classify(
     if !(target > 0.0 && target < 1.0) {
         return Err(ScienceError::InvalidTarget { value: target });
     }
-    if !(options.margin.is_finite() && options.margin >= 0.0) {
-        return Err(ScienceError::InvalidSetting {
-            name: "margin".to_owned(),
-            value: options.margin,
-            expected: "finite and at least 0".to_owned(),
-        });
+    for (name, value) in [("margin", options.margin), ("far_off", options.far_off)] {
+        if !(value.is_finite() && value >= 0.0) {
+            return Err(ScienceError::InvalidSetting {
+                name: name.to_owned(),
+                value,
+                expected: "finite and at least 0".to_owned(),
+            });
+        }
     }
     let interval = wilson_interval(successes, attempts, options.confidence)?;
     let rate = if attempts == 0 {
@@ -209,18 +232,40 @@ pub fn classify(
             ),
         )
     } else if (rate - target).abs() <= options.margin {
-        (
-            Zone::Goldilocks,
-            format!("{facts}: in the Goldilocks zone."),
-        )
+        if interval.low >= target - options.far_off && interval.high <= target + options.far_off {
+            (
+                Zone::Goldilocks,
+                format!("{facts}: in the Goldilocks zone."),
+            )
+        } else {
+            (
+                Zone::NotEnoughEvidence,
+                format!(
+                    "{facts}: consistent with the {t} % target, but {attempts} attempts cannot yet tell \
+                     whether it is just right: anything from {} % to {} % fits them.",
+                    pct(interval.low),
+                    pct(interval.high),
+                ),
+            )
+        }
     } else {
-        let lean = if rate > target { "above" } else { "below" };
-        (
-            Zone::NotEnoughEvidence,
+        let above = rate > target;
+        let lean = if above { "above" } else { "below" };
+        let tail = chance_of_a_result_this_far(successes, attempts, target, above);
+        let how_often = format!(
+            "if the true rate were {t} %, a result this {} would come up about {} of the time",
+            if above { "high" } else { "low" },
+            share_words(tail)
+        );
+        let evidence = if tail < 0.05 {
             format!(
-                "{facts}: {lean} the {t} % target, but that could still be chance; a few more attempts will tell."
-            ),
-        )
+                "{facts}: {lean} the {t} % target; {how_often}, so it is probably too {}, although the interval still reaches the target.",
+                if above { "easy" } else { "hard" }
+            )
+        } else {
+            format!("{facts}: {lean} the {t} % target, but that could still be chance: {how_often}.")
+        };
+        (Zone::NotEnoughEvidence, evidence)
     };
     Ok(Classification {
         zone,
@@ -232,6 +277,32 @@ pub fn classify(
         confidence: options.confidence,
         evidence,
     })
+}
+
+/// The exact binomial tail: the probability of `successes` or more (`above`) or of `successes`
+/// or fewer (otherwise) out of `attempts` when each succeeds with probability `target`.
+fn chance_of_a_result_this_far(successes: u64, attempts: u64, target: f64, above: bool) -> f64 {
+    let Ok(b) = Binomial::new(target, attempts) else {
+        return 1.0;
+    };
+    if above {
+        if successes == 0 {
+            1.0
+        } else {
+            b.sf(successes - 1)
+        }
+    } else {
+        b.cdf(successes)
+    }
+}
+
+/// "4 %", "18 %", "less than 1 %".
+fn share_words(p: f64) -> String {
+    if p < 0.005 {
+        "less than 1 %".to_owned()
+    } else {
+        format!("{} %", pct(p))
+    }
 }
 
 /// [`classify`] from a sequence of outcomes (`true` = success).

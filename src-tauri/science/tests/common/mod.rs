@@ -51,3 +51,5 @@ pub fn apex(asymptote: f64, gain: f64, alpha: f64, beta: f64) -> Params {
         beta,
     }
 }
+
+pub mod sim;
