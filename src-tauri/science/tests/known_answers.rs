@@ -163,8 +163,10 @@ fn a_lean_says_how_often_chance_would_give_it() {
     // 14/20: P(X ≤ 14) = 0.0673 at 85 %: could still be chance, and says so.
     let c = classify(14, 20, &o).unwrap();
     assert!(
-        c.evidence.contains("below the 85 % target, but that could still be chance")
-            && c.evidence.contains("a result this low would come up about 7 % of the time"),
+        c.evidence
+            .contains("below the 85 % target, but that could still be chance")
+            && c.evidence
+                .contains("a result this low would come up about 7 % of the time"),
         "{}",
         c.evidence
     );

@@ -36,14 +36,14 @@ fn too_few_points() {
         fit_learning_curve(&four, &lower()),
         Err(Refusal::TooFewPoints {
             usable: 4,
-            needed: 5
+            needed: 6
         })
     );
     assert_eq!(
         fit_learning_curve(&[], &lower()),
         Err(Refusal::TooFewPoints {
             usable: 0,
-            needed: 5
+            needed: 6
         })
     );
     // Ten measurements at only three practice amounts are three points of a curve.
@@ -54,7 +54,7 @@ fn too_few_points() {
         fit_learning_curve(&repeated, &lower()),
         Err(Refusal::TooFewPoints {
             usable: 3,
-            needed: 5
+            needed: 6
         })
     );
     // Invalid points do not count.
@@ -265,7 +265,7 @@ fn a_fit_is_explained_in_plain_english() {
     let fit = result.as_ref().unwrap();
     let text = explain(&result, Direction::LowerIsBetter, &Units::new("s", "hours"));
     assert!(
-        text[0].starts_with("You are approaching a ceiling of about 4"),
+        text[0].starts_with("You are approaching a floor of about 4"),
         "{text:?}"
     );
     assert!(text[0].contains(" s (between "), "{text:?}");

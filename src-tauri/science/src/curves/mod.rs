@@ -540,9 +540,7 @@ pub fn fit_learning_curve(points: &[Point], options: &FitOptions) -> Result<Curv
                     }
                 }
                 let rss = fit.rss_scaled * scale * scale;
-                let Some(criterion) =
-                    aicc(rss.max(floor_rss(n, scale)), n, model.aicc_k())
-                else {
+                let Some(criterion) = aicc(rss.max(floor_rss(n, scale)), n, model.aicc_k()) else {
                     excluded.push(ExcludedModel {
                         model: *model,
                         why: Exclusion::TooFewPoints,

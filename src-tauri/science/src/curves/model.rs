@@ -46,7 +46,6 @@ impl Model {
         self.parameter_count() + 1
     }
 
-
     /// A short human name.
     #[must_use]
     pub fn name(self) -> &'static str {

@@ -171,7 +171,10 @@ mod tests {
     fn twenty_of_twenty_moves_the_difficulty_up() {
         // 20 successes at 10 with 2 % steps: 10·e^(20·0.02·0.15/0.85) = 10.731.
         let next = next_difficulty(10.0, s(20, 20), STEP_SHARE, 0.85).unwrap();
-        assert!((next - 10.0 * (0.4_f64 * 0.15 / 0.85).exp()).abs() < 1e-9, "{next}");
+        assert!(
+            (next - 10.0 * (0.4_f64 * 0.15 / 0.85).exp()).abs() < 1e-9,
+            "{next}"
+        );
         assert!((next - 10.731).abs() < 1e-3, "{next}");
         // At the target the step is zero on average: 17 of 20 at 85 % leaves 10 where it is.
         let next = next_difficulty(10.0, s(20, 17), STEP_SHARE, 0.85).unwrap();

@@ -263,7 +263,9 @@ pub fn classify(
                 if above { "easy" } else { "hard" }
             )
         } else {
-            format!("{facts}: {lean} the {t} % target, but that could still be chance: {how_often}.")
+            format!(
+                "{facts}: {lean} the {t} % target, but that could still be chance: {how_often}."
+            )
         };
         (Zone::NotEnoughEvidence, evidence)
     };

@@ -104,8 +104,7 @@ fn next(rule: Rule, family: &Family, current: f64, history: &[SessionAttempts]) 
     match rule {
         Rule::Staircase => {
             let latest = *history.last().unwrap();
-            goldilocks::next_difficulty(current, latest, family.step_share, family.target)
-                .unwrap()
+            goldilocks::next_difficulty(current, latest, family.step_share, family.target).unwrap()
         }
         Rule::OldGated => {
             let step = goldilocks::step_for(current, family.step_share);
@@ -165,7 +164,10 @@ pub fn run(family: &Family, rule: Rule, learners: usize, seed: u64) -> Outcome {
         }
     }
     let per_attempts = (learners as u64 * ATTEMPTS_PER_SESSION) as f64;
-    let per_session: Vec<f64> = per_session.iter().map(|&k| k as f64 / per_attempts).collect();
+    let per_session: Vec<f64> = per_session
+        .iter()
+        .map(|&k| k as f64 / per_attempts)
+        .collect();
     let tail = &per_session[LONG_RUN_FROM..];
     let long_run = tail.iter().sum::<f64>() / tail.len() as f64;
     let smoothed: Vec<f64> = (0..SESSIONS)
