@@ -405,7 +405,7 @@ fn march_journal(w: &World, canary: &str) {
 
 fn export_args(format: &str, out: &Path) -> Vec<String> {
     let mut a: Vec<String> = vec!["share".into(), "export".into()];
-    a.extend(MARCH.iter().map(|s| s.to_string()));
+    a.extend(MARCH.map(String::from));
     a.extend(["--format".into(), format.into(), "--replace".into()]);
     a.extend(["--out".into(), out.to_str().unwrap().into()]);
     a
@@ -495,7 +495,7 @@ fn an_export_killed_at_any_moment_leaves_nothing_or_the_whole_file_and_no_plaint
     let (mut absent, mut written, mut replaced, mut kept) = (0, 0, 0, 0);
     let started = Instant::now();
     for i in 0..CYCLES {
-        let k = (i % FORMATS.len() as u64) as usize;
+        let k = usize::try_from(i % FORMATS.len() as u64).unwrap();
         let f = FORMATS[k];
         let file = target(f);
         // Every other round of formats replaces a whole file (an earlier cycle's, or a copy of
