@@ -329,10 +329,15 @@ impl Journal {
         })
     }
 
-    /// Removes the files of a half-made journal in `dir`.
+    /// Removes the files of a half-made journal in `dir`: its rollback journal too, which a
+    /// new database has until it switches to WAL (a process killed then leaves it), once the
+    /// database it belongs to is gone.
     pub(crate) fn remove_files(dir: &Path) {
         for f in [DB_FILE, "journal.db-wal", "journal.db-shm"] {
             let _ = std::fs::remove_file(dir.join(f));
+        }
+        if !dir.join(DB_FILE).exists() {
+            let _ = std::fs::remove_file(dir.join("journal.db-journal"));
         }
         let _ = std::fs::remove_file(JournalMeta::path(dir));
         fsutil::clean_stale_temps(&JournalMeta::path(dir));
