@@ -19,7 +19,8 @@ classification: Classification | null,
  */
 current_difficulty: number | null, 
 /**
- * Kaernbach's weighted up-down suggestion, when there is evidence enough.
+ * Kaernbach's weighted up-down step from the latest session with attempts, whatever
+ * the verdict (docs/science.md §2); `None` only without a difficulty or any attempts.
  */
 suggested_difficulty: number | null, 
 /**

@@ -35,7 +35,7 @@ target: number,
  */
 confidence: number, 
 /**
- * The evidence in words, e.g. "17 of 20 recent attempts succeeded (85 %, 95 % interval
- * 64–95 %): in the Goldilocks zone."
+ * The evidence in words, e.g. "26 of 30 recent attempts succeeded (87 %, 95 % interval
+ * 70–95 %): in the Goldilocks zone."
  */
 evidence: string, };
