@@ -677,7 +677,7 @@ fn log_learning(w: &World, c: &str, n: usize) {
 }
 
 #[test]
-fn progress_names_the_ceiling_and_draws_it() {
+fn progress_names_the_floor_of_a_lower_is_better_measure_and_draws_it() {
     let w = World::with_journal();
     let c = w
         .asym(&[
@@ -698,7 +698,7 @@ fn progress_names_the_ceiling_and_draws_it() {
         .id();
     log_learning(&w, &c, 24);
     let text = w.asym(&["progress", &c]).ok().stdout;
-    assert!(text.contains("approaching a ceiling of about 4"), "{text}");
+    assert!(text.contains("approaching a floor of about 4"), "{text}");
     assert!(text.contains("of the gap"), "{text}");
     assert!(
         text.contains("Half of the remaining gap closes every"),

@@ -263,7 +263,7 @@ step("read the bundle: chart, explanation, sessions with feedback — and no pri
   const chart = await $('[data-testid="bundle-view"] [data-testid="bundle-chart"]');
   await waitFor("the chart to draw", async () => (await chart.find("canvas")) !== null);
   const explanation = await (await $('[data-testid="bundle-explanation"]')).text();
-  assert.match(explanation, /ceiling|asymptote/i, `the explanation names a ceiling: ${explanation}`);
+  assert.match(explanation, /ceiling|floor|asymptote/i, `the explanation names a ceiling: ${explanation}`);
   const sessions = await texts('[data-testid="bundle-session"]');
   assert.equal(sessions.length, 10, "ten sessions");
   assert.ok(sessions.every((t) => /clear comments/.test(t)), "each with its feedback");

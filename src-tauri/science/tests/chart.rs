@@ -44,7 +44,10 @@ fn renders_points_curve_band_projection_and_labels() {
     assert!(texts.iter().any(|t| t == "Time per scale (s)"), "{texts:?}");
     // A time per scale is lower-is-better: its limit is a floor.
     assert!(texts.iter().any(|t| t.starts_with("Floor ")), "{texts:?}");
-    assert!(!texts.iter().any(|t| t.starts_with("Ceiling ")), "{texts:?}");
+    assert!(
+        !texts.iter().any(|t| t.starts_with("Ceiling ")),
+        "{texts:?}"
+    );
     assert!(
         texts.iter().any(|t| t.starts_with("Projection")),
         "{texts:?}"
