@@ -8,7 +8,15 @@
 //! Each session has 10 attempts at one difficulty; after it, the rule under test gives the
 //! next difficulty. Every learner starts at 80, where even the steepest learner succeeds
 //! almost always: the too-easy start on which the old rule stalled.
-#![allow(dead_code, clippy::unwrap_used)]
+// Counts of a few thousand simulated attempts: the casts cannot lose a value.
+#![allow(
+    dead_code,
+    clippy::unwrap_used,
+    clippy::cast_possible_truncation,
+    clippy::cast_precision_loss,
+    clippy::cast_sign_loss,
+    clippy::cast_possible_wrap
+)]
 
 use asymptote_science::goldilocks::{
     self, ClassifyOptions, RECENT_ATTEMPTS, RECENT_SESSIONS, SessionAttempts, Zone,
