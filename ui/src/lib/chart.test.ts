@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { CurveSummary, Point } from "../bindings";
-import { curveColumns } from "./chart";
+import { curveColumns, limitLabel } from "./chart";
 
 describe("curveColumns (the Progress screen and a received bundle)", () => {
   const points: Point[] = [
@@ -43,5 +43,12 @@ describe("curveColumns (the Progress screen and a received bundle)", () => {
     const at = curveColumns(points, { ...curve, samples: [{ x: 0, y: 45 }, { x: 2, y: 31 }, { x: 3, y: 27 }] });
     expect(at?.[2]).toEqual([45, null, 31, null]);
     expect(at?.[3]).toEqual([null, null, 31, 27]);
+  });
+});
+
+describe("limitLabel", () => {
+  it("names a ceiling for higher-is-better and a floor for lower-is-better", () => {
+    expect(limitLabel(true)).toBe("Ceiling (asymptote)");
+    expect(limitLabel(false)).toBe("Floor (asymptote)");
   });
 });

@@ -45,3 +45,11 @@ export function curveColumns(points: Point[], curve: CurveSummary | null): Curve
     flat(curve?.asymptote_high),
   ];
 }
+
+/**
+ * The label of a curve's limit, as the core words it (science `Direction::limit_word`): a
+ * measure that rises towards it has a ceiling, one that falls (a time, an error count) a floor.
+ */
+export function limitLabel(higherIsBetter: boolean): string {
+  return `${higherIsBetter ? "Ceiling" : "Floor"} (asymptote)`;
+}
