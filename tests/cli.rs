@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Canary, Week, World, found_in_files, short, unique_canary};
+use common::{Canary, Week, World, flip_page, found_in_files, short, unique_canary};
 
 #[test]
 fn a_week_of_journaling_is_found_again_and_the_disk_reveals_nothing() {
@@ -1065,22 +1065,6 @@ fn a_date_past_the_year_9999_is_refused_and_nothing_is_saved() {
     assert_eq!(listed.as_array().unwrap().len(), 0, "{listed}");
     let r = w.asym(&["purpose", "list"]).ok();
     assert!(r.stderr.is_empty(), "{}", r.stderr);
-}
-
-/// Flips eight bytes inside `page` of `db`: the page's HMAC no longer matches.
-fn flip_page(db: &std::path::Path, page: u64) {
-    use std::io::{Read, Seek, SeekFrom, Write};
-    let mut f = std::fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .open(db)
-        .unwrap();
-    let off = (page - 1) * 4096 + 200;
-    let mut b = [0u8; 8];
-    f.seek(SeekFrom::Start(off)).unwrap();
-    f.read_exact(&mut b).unwrap();
-    f.seek(SeekFrom::Start(off)).unwrap();
-    f.write_all(&b.map(|x| x ^ 0xA5)).unwrap();
 }
 
 /// Sixteen reflections, `NAME i: …` on days 2 to 17 of `MONTH` (YYYY-MM), long enough

@@ -7,8 +7,6 @@
 
 mod common;
 
-use std::path::Path;
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use common::*;
@@ -25,24 +23,6 @@ fn add(w: &World, env: &[(&str, &str)], text: &str) {
 /// The moment of cycle `i`: a spread from 0 to `span` × `whole`, in a scrambled order.
 fn moment(whole: Duration, i: u64, span: f64) -> Duration {
     whole.mul_f64(((i * 7919) % CYCLES) as f64 / CYCLES as f64 * span)
-}
-
-/// Runs `asym ARGS` and kills it (SIGKILL) after `at`; its standard output goes to `out`.
-/// Whether it had finished by itself.
-fn killed(w: &World, args: &[&str], env: &[(&str, &str)], at: Duration, out: &Path) -> bool {
-    let mut c = w.command(env!("CARGO_BIN_EXE_asym"));
-    c.arg("--data-dir").arg(&w.data).args(args);
-    for (k, v) in env {
-        c.env(k, v);
-    }
-    c.stdout(std::fs::File::create(out).unwrap())
-        .stderr(Stdio::null());
-    let mut child = c.spawn().unwrap();
-    std::thread::sleep(at);
-    let finished = child.try_wait().unwrap().is_some();
-    let _ = child.kill();
-    child.wait().unwrap();
-    finished
 }
 
 fn envelope(w: &World) -> serde_json::Value {
@@ -132,12 +112,11 @@ fn a_passphrase_change_killed_at_any_moment_leaves_the_old_passphrase_or_the_new
     let out = w.root.path().join("out.txt");
     for i in 0..CYCLES {
         let at = moment(whole, i, 1.4);
-        killed(
-            &w,
+        w.asym_killed_after(
             &["keys", "passphrase"],
             &change(current, other),
             at,
-            &out,
+            Some(&out),
         );
         // The new passphrase, else the old one; the other must then be refused as wrong.
         let (opened, refused) = match unlock(&w, &[("ASYMPTOTE_PASSPHRASE", other)]) {
@@ -225,7 +204,7 @@ fn a_mode_switch_killed_at_any_moment_leaves_a_journal_that_opens() {
         } else {
             "keyring"
         };
-        killed(&w, &["keys", "mode", target], &env, at, &out);
+        w.asym_killed_after(&["keys", "mode", target], &env, at, Some(&out));
         // The passphrase is in the environment; `asym` reads it only in passphrase mode.
         let (n, st) = unlock(&w, &env).unwrap_or_else(|c| {
             panic!("cycle {i} (killed after {at:?}, to {target}): the journal does not open ({c})")
@@ -300,7 +279,8 @@ fn a_recovery_key_rotation_killed_at_any_moment_leaves_the_old_key_or_the_new_on
     for i in 0..CYCLES {
         let at = moment(whole, i, 1.4);
         let before = envelope(&w)["recovery"].clone();
-        let finished = killed(&w, &["--json", "keys", "rotate-recovery"], &[], at, &out);
+        let finished =
+            w.asym_killed_after(&["--json", "keys", "rotate-recovery"], &[], at, Some(&out));
         assert_eq!(
             unlock(&w, &[]).unwrap().0,
             entries,
@@ -376,7 +356,7 @@ fn a_rekey_killed_at_any_moment_leaves_the_old_key_or_the_new_one() {
     for i in 0..CYCLES {
         let at = moment(whole, i, 1.3);
         let before = envelope(&w)["key_check"].clone();
-        killed(&w, &["keys", "rekey"], &env, at, &out);
+        w.asym_killed_after(&["keys", "rekey"], &env, at, Some(&out));
         if envelope(&w).get("rekey").is_some() {
             pending_seen += 1;
         }

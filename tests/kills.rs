@@ -14,7 +14,6 @@ mod common;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use asymptote_core::export::Bundle;
@@ -25,23 +24,6 @@ const CYCLES: u64 = 200;
 /// The moment of cycle `i`: a spread from 0 to `span` × `whole`, in a scrambled order.
 fn moment(whole: Duration, i: u64, span: f64) -> Duration {
     whole.mul_f64(((i * 7919) % CYCLES) as f64 / CYCLES as f64 * span)
-}
-
-/// Runs `asym --data-dir DATA ARGS` and kills it (SIGKILL) after `at`. Whether it had
-/// finished by itself.
-fn killed(w: &World, args: &[&str], env: &[(&str, &str)], at: Duration) -> bool {
-    let mut c = w.command(env!("CARGO_BIN_EXE_asym"));
-    c.arg("--data-dir").arg(&w.data).args(args);
-    for (k, v) in env {
-        c.env(k, v);
-    }
-    c.stdout(Stdio::null()).stderr(Stdio::null());
-    let mut child = c.spawn().unwrap();
-    std::thread::sleep(at);
-    let finished = child.try_wait().unwrap().is_some();
-    let _ = child.kill();
-    child.wait().unwrap();
-    finished
 }
 
 fn names_in(dir: &Path) -> Vec<String> {
@@ -77,22 +59,6 @@ fn tree(dir: &Path) -> Vec<(PathBuf, Option<Vec<u8>>)> {
 }
 
 // ------------------------------------------------------------------- salvage
-
-/// Flips 8 bytes inside page `page` (4 KiB pages) of `db`.
-fn flip_page(db: &Path, page: u64) {
-    use std::io::{Read, Seek, SeekFrom, Write};
-    let mut f = std::fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .open(db)
-        .unwrap();
-    let off = (page - 1) * 4096 + 200;
-    let mut b = [0u8; 8];
-    f.seek(SeekFrom::Start(off)).unwrap();
-    f.read_exact(&mut b).unwrap();
-    f.seek(SeekFrom::Start(off)).unwrap();
-    f.write_all(&b.map(|x| x ^ 0xA5)).unwrap();
-}
 
 /// The ids of every item the journal in `w.data` lists, by kind.
 fn item_ids(w: &World) -> BTreeSet<String> {
@@ -279,7 +245,7 @@ fn a_salvage_killed_at_any_moment_never_writes_the_source_and_leaves_nothing_or_
         shortest = shortest.min(whole);
         longest = longest.max(whole);
         let at = moment(whole, i, 1.3);
-        killed(&w, &args(fill), &[], at);
+        w.asym_killed_after(&args(fill), &[], at, None);
         let what = format!("cycle {i} (killed after {at:?}, from the backup: {fill})");
         assert!(
             tree(&w.data) == source,
@@ -510,7 +476,7 @@ fn an_export_killed_at_any_moment_leaves_nothing_or_the_whole_file_and_no_plaint
         let at = moment(whole[k], i, 1.4);
         let args = export_args(f, &file);
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        killed(&w, &args, &env, at);
+        w.asym_killed_after(&args, &env, at, None);
         let what = format!("cycle {i} ({f}, killed after {at:?}, replacing: {replacing})");
 
         // Beside the target: only whole exports, no temporary of any name.

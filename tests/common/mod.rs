@@ -120,6 +120,33 @@ impl World {
         Run::from(&output(c, stdin), args)
     }
 
+    /// Runs `asym --data-dir <data> ARGS` with `env` and kills it (SIGKILL) after `at`; its
+    /// standard output goes to `out` (none: nowhere). Whether it had finished by itself.
+    pub fn asym_killed_after(
+        &self,
+        args: &[&str],
+        env: &[(&str, &str)],
+        at: Duration,
+        out: Option<&Path>,
+    ) -> bool {
+        let mut c = self.command(env!("CARGO_BIN_EXE_asym"));
+        c.arg("--data-dir").arg(&self.data).args(args);
+        for (k, v) in env {
+            c.env(k, v);
+        }
+        match out {
+            Some(f) => c.stdout(std::fs::File::create(f).unwrap()),
+            None => c.stdout(Stdio::null()),
+        };
+        c.stderr(Stdio::null());
+        let mut child = c.spawn().unwrap();
+        std::thread::sleep(at);
+        let finished = child.try_wait().unwrap().is_some();
+        let _ = child.kill();
+        child.wait().unwrap();
+        finished
+    }
+
     /// Runs any program in this world (e.g. `secret-tool`).
     pub fn run(&self, program: &str, args: &[&str], stdin: Option<&str>) -> Output {
         let mut c = self.command(program);
@@ -765,4 +792,21 @@ impl Week {
         args.extend(["--format", "md", "--out", out.to_str().unwrap()]);
         w.asym(&args).ok();
     }
+}
+
+/// Flips 8 bytes inside page `page` (4 KiB pages) of `db`: the page's HMAC no longer
+/// matches, so SQLCipher reads it as damaged.
+pub fn flip_page(db: &Path, page: u64) {
+    use std::io::{Read, Seek, SeekFrom, Write};
+    let mut f = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(db)
+        .unwrap();
+    let off = (page - 1) * 4096 + 200;
+    let mut b = [0u8; 8];
+    f.seek(SeekFrom::Start(off)).unwrap();
+    f.read_exact(&mut b).unwrap();
+    f.seek(SeekFrom::Start(off)).unwrap();
+    f.write_all(&b.map(|x| x ^ 0xA5)).unwrap();
 }
