@@ -14,7 +14,14 @@ use asymptote_science::curves::{
 use common::{apex, exponential, power, synthetic};
 
 /// Practice-unit factors applied to a series counted in minutes.
-const FACTORS: [f64; 6] = [1.0, 1.0 / 60.0, 1.0 / 5.0, 1.0 / 10.0, 1.0 / 15.0, 1.0 / 480.0];
+const FACTORS: [f64; 6] = [
+    1.0,
+    1.0 / 60.0,
+    1.0 / 5.0,
+    1.0 / 10.0,
+    1.0 / 15.0,
+    1.0 / 480.0,
+];
 
 /// Relative tolerance: the fits differ only by rounding in the rescaled axis.
 const TOL: f64 = 1e-6;
@@ -64,7 +71,10 @@ fn check(label: &str, points: &[Point], options: &FitOptions) -> Vec<String> {
                     continue;
                 }
                 if !rel_close(a.asymptote, b.asymptote, span) {
-                    failures.push(format!("{tag}: asymptote {} vs {}", a.asymptote, b.asymptote));
+                    failures.push(format!(
+                        "{tag}: asymptote {} vs {}",
+                        a.asymptote, b.asymptote
+                    ));
                 }
                 if !rel_close(a.asymptote_interval.low, b.asymptote_interval.low, span)
                     || !rel_close(a.asymptote_interval.high, b.asymptote_interval.high, span)
@@ -75,7 +85,10 @@ fn check(label: &str, points: &[Point], options: &FitOptions) -> Vec<String> {
                     ));
                 }
                 if !rel_close(a.gap_closed, b.gap_closed, 1.0) {
-                    failures.push(format!("{tag}: gap closed {} vs {}", a.gap_closed, b.gap_closed));
+                    failures.push(format!(
+                        "{tag}: gap closed {} vs {}",
+                        a.gap_closed, b.gap_closed
+                    ));
                 }
                 for (what, x, y) in [
                     ("half-life", a.half_life, b.half_life),
@@ -169,7 +182,10 @@ fn the_answer_does_not_depend_on_the_unit_of_practice() {
             }
         }
     }
-    assert!(fitted >= 30, "only {fitted} of 40 series were fitted at all");
+    assert!(
+        fitted >= 30,
+        "only {fitted} of 40 series were fitted at all"
+    );
     assert!(
         failures.is_empty(),
         "{} disagreements:\n{}",
