@@ -216,10 +216,10 @@ fn a_physical_range_does_not_break_the_invariance() {
 #[test]
 fn session_indices_and_session_minutes_agree() {
     // Sessions counted 0, 1, 2, … and the same sessions counted in 25-minute blocks.
-    let points: Vec<Point> = (0..15)
+    let points: Vec<Point> = (0..15u8)
         .map(|i| {
             let x = f64::from(i);
-            let wobble = [0.4, -0.3, 0.1, -0.2, 0.3][i as usize % 5];
+            let wobble = [0.4, -0.3, 0.1, -0.2, 0.3][usize::from(i % 5)];
             Point::new(x, 50.0 - 30.0 * (x + 1.0).powf(-0.6) + wobble)
         })
         .collect();
