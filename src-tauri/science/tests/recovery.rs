@@ -3,11 +3,15 @@
 //! Curves (A = 20, B = 60 in both directions; x evenly spaced from 0):
 //! - exponential α = 0.05 on [0, 100] (99.3 % of the gap closed by the end);
 //! - power β = 0.7 on [0, 200];
-//! - APEX α = 0.02, β = 0.6 on [0, 200].
+//! - APEX α = 0.02, β = 0.6 on [0, 200];
+//! - the prior practice `E` of the power term is one practice step, `x_max/(n − 1)`, as the
+//!   fitter assumes (issue 15: it used to be 1 in the unit of `x`).
 //!
 //! Noise is Gaussian with σ = 1 % or 3 % of B. Tolerances (in the table) are about 1.5× the
 //! worst error seen over 20 seeds when they were set, so a real regression fails them while
-//! seeds do not. APEX's α is weakly identified with 20 points (its β and the power law trade
+//! seeds do not. With `E` one step (issue 15) they were re-measured: the power law at 20 points
+//! (A, B) and APEX's α at 1000 points were loosened to 1.5× the new worst case; a step of
+//! `200/19` makes the 20-point power curve bend less over the data than `E = 1` did. APEX's α is weakly identified with 20 points (its β and the power law trade
 //! off), so it is only checked from 100 points on; that is a property of the model, not a
 //! tolerance we hide.
 #![allow(clippy::unwrap_used)]
@@ -19,12 +23,17 @@ use common::{apex, exponential, power, synthetic};
 
 const B: f64 = 60.0;
 
-fn design(model: Model) -> (Params, f64) {
-    match model {
+/// The generating curve for `n` evenly spaced points, and `x_max`. Its prior practice `E` is
+/// one practice step, `x_max/(n − 1)`, as the fitter assumes (docs/science.md §1), so the
+/// generator lies in the family fitted.
+fn design(model: Model, n: usize) -> (Params, f64) {
+    let (mut truth, x_max) = match model {
         Model::Exponential => (exponential(20.0, B, 0.05), 100.0),
         Model::Power => (power(20.0, B, 0.7), 200.0),
         Model::Apex => (apex(20.0, B, 0.02, 0.6), 200.0),
-    }
+    };
+    truth.prior_practice = x_max / (n - 1) as f64;
+    (truth, x_max)
 }
 
 /// (model, n, noise as a fraction of B, tol |ΔA|/B, tol |ΔB|/B, tol |Δα|/α, tol |Δβ|/β)
@@ -61,8 +70,8 @@ const CASES: &[Case] = &[
         Some(0.035),
         None,
     ),
-    (Model::Power, 20, 0.01, 0.025, 0.04, None, Some(0.12)),
-    (Model::Power, 20, 0.03, 0.06, 0.12, None, Some(0.40)),
+    (Model::Power, 20, 0.01, 0.037, 0.04, None, Some(0.12)),
+    (Model::Power, 20, 0.03, 0.12, 0.125, None, Some(0.40)),
     (Model::Power, 100, 0.01, 0.01, 0.025, None, Some(0.07)),
     (Model::Power, 100, 0.03, 0.025, 0.07, None, Some(0.20)),
     (Model::Power, 1000, 0.01, 0.004, 0.017, None, Some(0.017)),
@@ -77,7 +86,7 @@ const CASES: &[Case] = &[
         0.01,
         0.002,
         0.015,
-        Some(0.13),
+        Some(0.28),
         Some(0.03),
     ),
     (
@@ -86,7 +95,7 @@ const CASES: &[Case] = &[
         0.03,
         0.007,
         0.045,
-        Some(0.35),
+        Some(0.75),
         Some(0.08),
     ),
 ];
@@ -102,7 +111,7 @@ fn direction(seed: u64) -> Direction {
 #[test]
 fn recovers_parameters_of_each_model_in_both_directions() {
     for &(model, n, noise, tol_a, tol_b, tol_alpha, tol_beta) in CASES {
-        let (truth, x_max) = design(model);
+        let (truth, x_max) = design(model, n);
         for seed in 0..10 {
             let dir = direction(seed);
             let points = synthetic(&truth, dir, n, x_max, noise * B, seed);
@@ -150,7 +159,7 @@ fn asymptote_interval_covers_the_truth_about_as_often_as_it_claims() {
     // Nominal 95 %; with 40 seeds per model we require at least 34 (85 %): below that the
     // Jacobian interval would be badly overconfident.
     for model in [Model::Exponential, Model::Power] {
-        let (truth, x_max) = design(model);
+        let (truth, x_max) = design(model, 100);
         let mut covered = 0;
         for seed in 0..40 {
             let dir = direction(seed);
@@ -173,7 +182,7 @@ fn model_selection_names_the_generating_model() {
     // 95 %, 90 % and 100 %. With σ = 3 % and n = 100 APEX data were named only 65 % of the
     // time: telling APEX from a power law needs more data than telling exponential from power.
     for model in Model::ALL {
-        let (truth, x_max) = design(model);
+        let (truth, x_max) = design(model, 200);
         let mut hits = 0;
         for seed in 0..40 {
             let dir = direction(seed);

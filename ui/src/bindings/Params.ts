@@ -3,7 +3,7 @@
 /**
  * Fitted parameters of one model, in the caller's units.
  *
- * The curve is `asymptote ± gain·e^(−alpha·x)·(x+1)^(−beta)`; a rate the model does not have
+ * The curve is `asymptote ± gain·e^(−alpha·x)·(x/prior_practice+1)^(−beta)`; a rate the model does not have
  * is 0 (`beta` for the exponential, `alpha` for the power law).
  */
 export type Params = { 
@@ -22,4 +22,10 @@ alpha: number,
 /**
  * `β ≥ 0`: power-law exponent.
  */
-beta: number, };
+beta: number, 
+/**
+ * `E > 0`: the prior practice of the power term, in the caller's units of practice (one
+ * practice step of the data the curve was fitted to; see the module doc). Fits saved
+ * before it existed used 1.
+ */
+prior_practice: number, };

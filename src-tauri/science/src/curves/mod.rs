@@ -7,18 +7,25 @@
 //! | model | lower is better | higher is better | k |
 //! |---|---|---|---|
 //! | exponential (Heathcote et al. 2000) | `A + B·e^(−αx)` | `A − B·e^(−αx)` | 3 |
-//! | power (Newell & Rosenbloom 1981) | `A + B·(x+1)^(−β)` | `A − B·(x+1)^(−β)` | 3 |
-//! | APEX (Heathcote et al. 2000) | `A + B·e^(−αx)·(x+1)^(−β)` | `A − B·e^(−αx)·(x+1)^(−β)` | 4 |
+//! | power (Newell & Rosenbloom 1981) | `A + B·(x/E+1)^(−β)` | `A − B·(x/E+1)^(−β)` | 3 |
+//! | APEX (Heathcote et al. 2000) | `A + B·e^(−αx)·(x/E+1)^(−β)` | `A − B·e^(−αx)·(x/E+1)^(−β)` | 4 |
 //!
-//! **Choice of E.** The power law's prior practice `E` is fixed at 1 (in APEX too): `x = 0` is
-//! then defined, the power law keeps 3 parameters like the exponential, and `B` means the same
-//! thing in every family, the whole improvement from zero practice (`f(0) = 1`) to the
-//! asymptote. A fitted `E` is poorly identified from a single person's short series.
+//! **Choice of E.** The power law's prior practice `E` (in APEX too) is one *practice step* of
+//! the data, `E = (x_max − x_min)/(d − 1)` over the `d` distinct practice amounts
+//! ([`practice_step`]): the mean practice between two measurements, one session when `x`
+//! counts sessions, the mean session length when `x` counts time. `x = 0` is then defined, the
+//! power law keeps 3 parameters like the exponential, and `B` means the same thing in every
+//! family, the whole improvement from zero practice (`f(0) = 1`) to the asymptote. Because `E`
+//! scales with `x`, the answer does not depend on the unit of practice (minutes, hours,
+//! sessions of any fixed length: issue 15; `tests/unit_invariance.rs`). A fixed `E = 1` did: it
+//! meant one minute or one hour depending on the unit. A fitted `E` is poorly identified from
+//! a single person's short series. The fit runs on `x/E` and the rates are converted back
+//! (`α` per unit of `x` is `α/E` of the rescaled fit; `β` has no unit).
 //!
 //! **Fit.** Levenberg–Marquardt (`levenberg-marquardt` crate) on `θ = (A, ln B, ln α, ln β)`
 //! over standardised `y`, so `B, α, β > 0` hold by construction. Start values come from
 //! log-linear fits: for a trial asymptote `A₀` just beyond the best observed value,
-//! `ln|y − A₀|` is regressed on `x` (exponential), `ln(x+1)` (power) or both (APEX), which gives
+//! `ln|y − A₀|` is regressed on `x/E` (exponential), `ln(x/E+1)` (power) or both (APEX), which gives
 //! the rates; `A` and `B` then follow from a linear regression of `y` on `f(x)` for those rates.
 //! Five trial `A₀` (1 %, 5 %, 20 %, 50 % and 100 % of the observed span beyond the best value)
 //! give five log-linear starts; a coarse grid of rates (α from 0.1/x_max to 100/x_max, β from
@@ -60,7 +67,7 @@
 //!   improvement, from zero practice (`ŷ(0) = A ± B`) to the asymptote, achieved so far;
 //! - half-life: practice from now until half of the remaining gap is closed (`ln 2/α` for the
 //!   exponential; it grows with practice for the power law and APEX);
-//! - relative learning rate `−T′/(T − A) = α + β/(x+1)` at `x_last`;
+//! - relative learning rate `−T′/(T − A) = α + β/(x+E)` at `x_last`;
 //! - projection: more practice until 90 % of the total gap is closed (0 once passed).
 
 mod chart;
@@ -205,7 +212,7 @@ impl FitOptions {
 
 /// Fitted parameters of one model, in the caller's units.
 ///
-/// The curve is `asymptote ± gain·e^(−alpha·x)·(x+1)^(−beta)`; a rate the model does not have
+/// The curve is `asymptote ± gain·e^(−alpha·x)·(x/prior_practice+1)^(−beta)`; a rate the model does not have
 /// is 0 (`beta` for the exponential, `alpha` for the power law).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]
@@ -218,14 +225,32 @@ pub struct Params {
     pub alpha: f64,
     /// `β ≥ 0`: power-law exponent.
     pub beta: f64,
+    /// `E > 0`: the prior practice of the power term, in the caller's units of practice (one
+    /// practice step of the data the curve was fitted to; see the module doc). Fits saved
+    /// before it existed used 1.
+    #[serde(default = "one")]
+    pub prior_practice: f64,
+}
+
+fn one() -> f64 {
+    1.0
 }
 
 impl Params {
-    /// `f(x) = e^(−αx)·(x+1)^(−β)`, the fraction of the gap still open at practice `x`.
+    /// `f(x) = e^(−αx)·(x/E+1)^(−β)`, the fraction of the gap still open at practice `x`.
     #[must_use]
     pub fn remaining(&self, x: f64) -> f64 {
         let x = x.max(0.0);
-        log_shape(self.alpha, self.beta, x, x.ln_1p()).exp()
+        log_shape(self.alpha, self.beta, x, (x / self.prior()).ln_1p()).exp()
+    }
+
+    /// `E`, or 1 when it is not a positive finite number.
+    fn prior(&self) -> f64 {
+        if self.prior_practice.is_finite() && self.prior_practice > 0.0 {
+            self.prior_practice
+        } else {
+            1.0
+        }
     }
 
     /// The curve's value at practice `x` (negative `x` is treated as 0).
@@ -484,8 +509,10 @@ pub fn fit_learning_curve(points: &[Point], options: &FitOptions) -> Result<Curv
     }
     let y_min = ys.iter().copied().fold(f64::INFINITY, f64::min);
     let y_max = ys.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    // The practice axis in steps of the data (see "Choice of E" in the module doc).
+    let step = practice_step(&xs);
     let data = Data::new(
-        xs.clone(),
+        xs.iter().map(|x| x / step).collect(),
         ys.iter().map(|y| (y - center) / scale).collect(),
     );
 
@@ -500,7 +527,7 @@ pub fn fit_learning_curve(points: &[Point], options: &FitOptions) -> Result<Curv
             Err(why) => excluded.push(ExcludedModel { model: *model, why }),
             Ok(fit) => {
                 let mut fit = fit;
-                let mut params = natural_params(&fit, center, scale);
+                let mut params = natural_params(&fit, center, scale, step);
                 if let Some(range) = options.range
                     && !(range.low <= params.asymptote && params.asymptote <= range.high)
                 {
@@ -521,7 +548,7 @@ pub fn fit_learning_curve(points: &[Point], options: &FitOptions) -> Result<Curv
                     match refit {
                         Some(bounded) => {
                             fit = bounded;
-                            params = natural_params(&fit, center, scale);
+                            params = natural_params(&fit, center, scale, step);
                             params.asymptote = bound;
                         }
                         None => {
@@ -620,8 +647,20 @@ pub fn fit_learning_curve(points: &[Point], options: &FitOptions) -> Result<Curv
 
     let last_x = xs.iter().copied().fold(0.0, f64::max);
     let remaining = params.remaining(last_x);
+    // Practice figures are computed on the rescaled axis and counted back in the caller's unit.
+    let last_step = last_x / step;
+    let in_units = |v: f64| (v * step).clamp(0.0, CAP);
     let (half_life_interval, practice_to_90_interval) =
-        projection_intervals(best_raw, last_x, options);
+        projection_intervals(best_raw, last_step, options);
+    let interval_in_units = |i: Interval| Interval {
+        low: in_units(i.low),
+        high: in_units(i.high),
+    };
+    let (half_life_interval, practice_to_90_interval) = (
+        interval_in_units(half_life_interval),
+        interval_in_units(practice_to_90_interval),
+    );
+    let (alpha_step, beta) = rates(best_raw.model, best_raw.theta.as_slice());
 
     let fit = CurveFit {
         direction: options.direction,
@@ -636,10 +675,10 @@ pub fn fit_learning_curve(points: &[Point], options: &FitOptions) -> Result<Curv
         last_x,
         current_level: params.predict(options.direction, last_x),
         gap_closed: (1.0 - remaining).clamp(0.0, 1.0),
-        half_life: half_life(params.alpha, params.beta, last_x),
+        half_life: in_units(half_life(alpha_step, beta, last_step)),
         half_life_interval,
-        relative_rate: params.alpha + params.beta / (last_x + 1.0),
-        practice_to_90: more_to_90(params.alpha, params.beta, last_x),
+        relative_rate: params.alpha + params.beta / (last_x + step),
+        practice_to_90: in_units(more_to_90(alpha_step, beta, last_step)),
         practice_to_90_interval,
         evidence_vs_flat,
         points_used: n,
@@ -720,13 +759,39 @@ fn floor_rss(n: usize, scale: f64) -> f64 {
     (n as f64) * (1e-12 * scale).powi(2)
 }
 
-fn natural_params(fit: &RawFit, center: f64, scale: f64) -> Params {
+/// Parameters in the caller's units from a fit on `y` standardised by `(center, scale)` and
+/// `x` divided by `step`.
+fn natural_params(fit: &RawFit, center: f64, scale: f64, step: f64) -> Params {
     let (alpha, beta) = rates(fit.model, fit.theta.as_slice());
     Params {
         asymptote: center + scale * fit.theta[0],
         gain: scale * fit.theta[1].exp(),
-        alpha,
+        alpha: alpha / step,
         beta,
+        prior_practice: step,
+    }
+}
+
+/// The mean practice between two distinct measured amounts, `(x_max − x_min)/(d − 1)`: the
+/// unit the fit counts practice in, and the power law's `E` (sorted `xs` with at least two
+/// distinct values; 1 otherwise).
+#[must_use]
+pub fn practice_step(xs: &[f64]) -> f64 {
+    let lo = xs.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = xs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let mut distinct = 0usize;
+    let mut last = f64::NAN;
+    for &x in xs {
+        if x != last {
+            distinct += 1;
+            last = x;
+        }
+    }
+    let step = (hi - lo) / distinct.saturating_sub(1).max(1) as f64;
+    if step.is_normal() && step > 0.0 {
+        step
+    } else {
+        1.0
     }
 }
 

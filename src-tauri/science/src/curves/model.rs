@@ -1,6 +1,8 @@
 //! The three curve families and their Levenberg–Marquardt problem.
 //!
-//! All three share one shape function, `f(x) = e^(−αx)·(x+1)^(−β)`: the exponential has
+//! All three share one shape function, `f(u) = e^(−αu)·(u+1)^(−β)` of the practice counted in
+//! steps of the data, `u = x/E` (docs/science.md §1, "Choice of E" in `curves/mod.rs`), so that
+//! the unit of `x` does not matter: the exponential has
 //! β = 0, the power law α = 0, APEX both. The fitted curve is `y = A + s·B·f(x)` with
 //! `s = +1` when lower is better and `s = −1` when higher is better. Because `f(0) = 1` for every
 //! family, `B` is always the whole improvement from zero practice to the asymptote.
@@ -21,10 +23,11 @@ use serde::{Deserialize, Serialize};
 pub enum Model {
     /// `A ± B·e^(−αx)` (Heathcote, Brown & Mewhort 2000).
     Exponential,
-    /// `A ± B·(x+1)^(−β)`: Newell & Rosenbloom's (1981) power law with prior practice `E` fixed
-    /// at 1, so that `x = 0` is defined and the model keeps 3 parameters.
+    /// `A ± B·(x/E+1)^(−β)`: Newell & Rosenbloom's (1981) power law with prior practice `E`
+    /// set to one practice step of the data (not fitted), so that `x = 0` is defined, the model
+    /// keeps 3 parameters and the unit of `x` does not matter.
     Power,
-    /// `A ± B·e^(−αx)·(x+1)^(−β)` (Heathcote et al. 2000), with the same `E = 1`.
+    /// `A ± B·e^(−αx)·(x/E+1)^(−β)` (Heathcote et al. 2000), with the same `E`.
     Apex,
 }
 

@@ -31,6 +31,7 @@ pub fn exponential(asymptote: f64, gain: f64, alpha: f64) -> Params {
         gain,
         alpha,
         beta: 0.0,
+        prior_practice: 1.0,
     }
 }
 
@@ -40,6 +41,7 @@ pub fn power(asymptote: f64, gain: f64, beta: f64) -> Params {
         gain,
         alpha: 0.0,
         beta,
+        prior_practice: 1.0,
     }
 }
 
@@ -49,6 +51,7 @@ pub fn apex(asymptote: f64, gain: f64, alpha: f64, beta: f64) -> Params {
         gain,
         alpha,
         beta,
+        prior_practice: 1.0,
     }
 }
 
