@@ -62,18 +62,31 @@ impl OsKeyring {
     /// Runs `f` on the entry for `account` on a thread of its own, waiting at most
     /// [`KEYRING_TIMEOUT`]: a session bus whose Secret Service never answers must not
     /// hang every command. A call that times out is left to finish on its own thread.
+    /// A Secret Service that could not be reached is tried twice more, a quarter of a
+    /// second apart (a busy session bus refuses a connection now and then; every call
+    /// here is safe to repeat).
     fn with_entry<T: Send + 'static>(
         account: &str,
-        f: impl FnOnce(&keyring::Entry) -> Result<T> + Send + 'static,
+        f: impl Fn(&keyring::Entry) -> Result<T> + Send + 'static,
     ) -> Result<T> {
         let account = account.to_string();
         let (tx, rx) = std::sync::mpsc::sync_channel(1);
         std::thread::Builder::new()
             .name("keyring".into())
             .spawn(move || {
-                let r = keyring::Entry::new(SERVICE, &account)
-                    .map_err(map_keyring_error)
-                    .and_then(|e| f(&e));
+                let attempt = || {
+                    keyring::Entry::new(SERVICE, &account)
+                        .map_err(map_keyring_error)
+                        .and_then(|e| f(&e))
+                };
+                let mut r = attempt();
+                for _ in 0..2 {
+                    if !matches!(r, Err(Error::NoKeyring(_))) {
+                        break;
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(250));
+                    r = attempt();
+                }
                 let _ = tx.send(r);
             })
             .map_err(|e| Error::NoKeyring(short(&e.to_string())))?;
