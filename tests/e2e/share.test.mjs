@@ -340,7 +340,12 @@ step("Markdown to the manager's age key, unsigned: only age with their identity 
   await click('main input[name="encryption"][value="age_key"]');
   await fill("age_recipient", "age1notakey");
   await click('[data-action="export"]');
-  assert.match(await (await $('main p[role="alert"]')).text(), /age public key/, "a malformed key is refused in one sentence");
+  // The previous step's alert may still be on screen for a moment: wait for this one.
+  const refused = await waitFor("the malformed key's refusal", async () => {
+    const t = await (await $('main p[role="alert"]')).text();
+    return /age public key/.test(t) ? t : null;
+  });
+  assert.match(refused, /age public key/, "a malformed key is refused in one sentence");
   await fill("age_recipient", recipient);
   const sign = await $('main input[name="sign"]');
   await sign.click();
