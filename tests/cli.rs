@@ -4,7 +4,10 @@
 
 mod common;
 
-use common::{Canary, Week, World, flip_page, found_in_files, short, unique_canary};
+use common::{
+    Canary, Week, World, damage_a_page_that_costs_items, flip_page, found_in_files, short,
+    unique_canary,
+};
 
 #[test]
 fn a_week_of_journaling_is_found_again_and_the_disk_reveals_nothing() {
@@ -1092,24 +1095,7 @@ fn salvage_gives_back_every_entry_but_those_on_the_damaged_page_and_a_backup_the
     let backup = w.root.path().join("backup.db");
     std::fs::copy(w.db(), &backup).unwrap();
     let intact = std::fs::read(w.db()).unwrap();
-    let pages = intact.len() as u64 / 4096;
-    // Damage pages from the end until one holds reflections (the first pages are the
-    // schema's and the tables' roots).
-    let mut found = None;
-    for page in (2..pages).rev() {
-        std::fs::write(w.db(), &intact).unwrap();
-        flip_page(&w.db(), page);
-        let to = w.root.path().join(format!("try-{page}"));
-        let r = w
-            .asym(&["--json", "salvage", "--to", to.to_str().unwrap()])
-            .ok()
-            .json();
-        if !r["lost"].as_array().unwrap().is_empty() {
-            found = Some((page, r));
-            break;
-        }
-    }
-    let (page, report) = found.expect("some page holds reflections");
+    let (page, report) = damage_a_page_that_costs_items(&w, &intact);
     let lost = report["lost"].as_array().unwrap().len();
     let refl = &report["kinds"][3];
     assert_eq!(refl["kind"], "reflection");

@@ -172,24 +172,7 @@ fn a_salvage_killed_at_any_moment_never_writes_the_source_and_leaves_nothing_or_
     let backup = backup.to_str().unwrap().to_string();
     let intact = std::fs::read(w.db()).unwrap();
     let pages = intact.len() as u64 / 4096;
-    // Damage pages from the end until one costs items (the first pages are the schema's
-    // and the tables' roots).
-    let mut damaged = None;
-    for page in (2..pages).rev() {
-        std::fs::write(w.db(), &intact).unwrap();
-        flip_page(&w.db(), page);
-        let to = w.root.path().join(format!("try-{page}"));
-        let r = w
-            .asym(&["--json", "salvage", "--to", to.to_str().unwrap()])
-            .ok()
-            .json();
-        std::fs::remove_dir_all(&to).unwrap();
-        if !r["lost"].as_array().unwrap().is_empty() {
-            damaged = Some(page);
-            break;
-        }
-    }
-    let page = damaged.expect("some page holds items");
+    let (page, _) = damage_a_page_that_costs_items(&w, &intact);
     let source = tree(&w.data);
     let target = w.root.path().join("salvaged");
     let to = target.to_str().unwrap().to_string();

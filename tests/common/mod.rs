@@ -810,3 +810,24 @@ pub fn flip_page(db: &Path, page: u64) {
     f.seek(SeekFrom::Start(off)).unwrap();
     f.write_all(&b.map(|x| x ^ 0xA5)).unwrap();
 }
+
+/// Damages the journal `w` (whose intact bytes are `intact`) page by page from the end,
+/// until `asym salvage` says a page cost items (the first pages are the schema's and the
+/// tables' roots). Leaves that page damaged; returns it and the salvage's JSON report.
+pub fn damage_a_page_that_costs_items(w: &World, intact: &[u8]) -> (u64, serde_json::Value) {
+    let pages = intact.len() as u64 / 4096;
+    for page in (2..pages).rev() {
+        std::fs::write(w.db(), intact).unwrap();
+        flip_page(&w.db(), page);
+        let to = w.root.path().join(format!("try-{page}"));
+        let r = w
+            .asym(&["--json", "salvage", "--to", to.to_str().unwrap()])
+            .ok()
+            .json();
+        std::fs::remove_dir_all(&to).unwrap();
+        if !r["lost"].as_array().unwrap().is_empty() {
+            return (page, r);
+        }
+    }
+    panic!("no page of the journal holds items");
+}
