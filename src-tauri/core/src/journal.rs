@@ -408,8 +408,7 @@ impl Journal {
     /// — a ten-year export, every curve — on one connection and typing on the other, so
     /// neither waits for the other. No key is asked for and none leaves the core.
     pub fn another_connection(&self) -> Result<Journal> {
-        let key = DbKey::from_bytes(self.key.expose_bytes_dangerously())
-            .ok_or_else(|| Error::invalid("The journal's key has an unexpected length."))?;
+        let key = self.key.duplicate();
         let conn = store::open_connection(&self.dir.join(DB_FILE), &key, false)?;
         Ok(Journal {
             conn,

@@ -25,6 +25,12 @@ impl DbKey {
         Ok(DbKey(k))
     }
 
+    /// A second copy of this key (both are wiped on drop): for a second connection, or
+    /// a step that needs the key while its owner keeps it.
+    pub(crate) fn duplicate(&self) -> DbKey {
+        DbKey(self.0)
+    }
+
     pub(crate) fn from_bytes(bytes: &[u8]) -> Option<Self> {
         let arr: [u8; KEY_LEN] = bytes.try_into().ok()?;
         Some(DbKey(arr))

@@ -57,11 +57,6 @@ fn same_key(j: &Journal, key: &DbKey) -> Result<()> {
     }
 }
 
-fn copy_key(k: &DbKey) -> Result<DbKey> {
-    DbKey::from_bytes(k.expose_bytes_dangerously())
-        .ok_or_else(|| Error::invalid("The journal's key has an unexpected length."))
-}
-
 fn refuse_while_rekeying(j: &Journal) -> Result<()> {
     if j.meta().rekey_pending() {
         return Err(Error::invalid(
@@ -318,7 +313,7 @@ pub fn rekey(
     // 5. Closed, and the file proven to open with the new key and not the old.
     let stranded = rusqlite::Connection::open_in_memory()?;
     drop(std::mem::replace(&mut j.conn, stranded));
-    let old = copy_key(j.key())?;
+    let old = j.key().duplicate();
     let conn = match store::open_connection(&db, &new, false) {
         Ok(c) if !store::key_opens(&db, &old) => c,
         Ok(_) => return Err(Error::Damaged(dir)),
@@ -334,7 +329,7 @@ pub fn rekey(
         // Neither opens it: the envelope stays pending, for the next open to settle.
         Err(e) => return Err(e),
     };
-    j.set_rekeyed(conn, pending.clone(), copy_key(&new)?);
+    j.set_rekeyed(conn, pending.clone(), new.duplicate());
     // 6. The keyring, then the envelope that ends the rekey. A failure here leaves the
     // pending envelope, which the next open finishes.
     let done = pending.rekey_finished();

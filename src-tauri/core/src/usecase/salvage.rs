@@ -457,8 +457,7 @@ struct Source {
 
 impl Source {
     fn open(path: &Path, key: &DbKey) -> Result<Source> {
-        let key = DbKey::from_bytes(key.expose_bytes_dangerously())
-            .ok_or_else(|| Error::invalid("The journal's key has an unexpected length."))?;
+        let key = key.duplicate();
         let conn = store::open_read_only(path, &key)?;
         Ok(Source {
             path: path.to_path_buf(),

@@ -16,7 +16,6 @@ use serde::Serialize;
 use super::{KindSalvage, LostItem, salvage_keyed};
 use crate::error::{Error, Result};
 use crate::journal::Journal;
-use crate::secret::DbKey;
 use crate::snapshot;
 
 /// The hidden folder a copy read around damage lives in, inside the journal's folder.
@@ -149,12 +148,8 @@ pub fn read_around(j: &Journal) -> Result<ReadAround> {
     snapshot::clean_stale(dir, &format!(".{PREFIX}"));
     let to = dir.join(format!("{PREFIX}{}", std::process::id()));
     remove(&to);
-    let key = || {
-        DbKey::from_bytes(j.key().expose_bytes_dangerously())
-            .ok_or_else(|| Error::invalid("The journal's key has an unexpected length."))
-    };
-    let report = salvage_keyed(dir, &to, j.meta(), key()?, None)?;
-    let opened = Journal::open_keyed(&to, j.meta(), key()?);
+    let report = salvage_keyed(dir, &to, j.meta(), j.key().duplicate(), None)?;
+    let opened = Journal::open_keyed(&to, j.meta(), j.key().duplicate());
     let copy = match opened {
         Ok(c) => c,
         Err(e) => {

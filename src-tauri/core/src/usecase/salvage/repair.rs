@@ -93,8 +93,7 @@ pub fn repair_with(
 pub fn repair_open(j: &mut Journal) -> Result<RepairReport> {
     let dir = j.dir().to_path_buf();
     let meta = j.meta().clone();
-    let key = DbKey::from_bytes(j.key().expose_bytes_dangerously())
-        .ok_or_else(|| Error::invalid("The journal's key has an unexpected length."))?;
+    let key = j.key().duplicate();
     // Its own connection would keep the repair from leaving WAL mode.
     let conn = std::mem::replace(&mut j.conn, rusqlite::Connection::open_in_memory()?);
     drop(conn);
@@ -119,9 +118,7 @@ fn repair_keyed(dir: &Path, meta: &JournalMeta, key: &DbKey) -> Result<RepairRep
     let result = (|| {
         let backup = newest_backup(dir, key);
         let fill = backup.as_ref().map(|s| s.path.join(DB_FILE));
-        let copy = DbKey::from_bytes(key.expose_bytes_dangerously())
-            .ok_or_else(|| Error::invalid("The journal's key could not be copied."))?;
-        let report = salvage_keyed(dir, &work, meta, copy, fill.as_deref())?;
+        let report = salvage_keyed(dir, &work, meta, key.duplicate(), fill.as_deref())?;
         let kept_aside = put_in_place(dir, &work.join(DB_FILE))?;
         let lost: usize = report.kinds.iter().map(|k| k.lost).sum();
         Ok(RepairReport {
